@@ -1,0 +1,21 @@
+// The MCP `instructions`: how the tools fit together, in as few words as a model needs.
+export function instructionsFor(options: { readOnly: boolean; sandbox: boolean }): string {
+  const lines = [
+    "Cloudflare SSL/TLS for one zone at a time; every tool takes zone_id (32 hex chars).",
+    "Pack ids come from list_certificate_packs (status all shows pending, failed and custom packs); custom certificate ids are the certificates of sni_custom/legacy_custom packs.",
+    "Validation: get_certificate_pack or get_ssl_verification give the DNS/HTTP records to publish; update_ssl_verification_method changes the method; restart_certificate_pack_validation revives validation_timed_out packs.",
+  ];
+  if (!options.readOnly) {
+    lines.push(
+      "order_certificate_pack uses paid Advanced Certificate Manager quota (check get_certificate_pack_quota) and is never retried; after an unclear failure, list packs before ordering again.",
+      "delete_certificate_pack, prioritize_custom_certificates and disabling Universal SSL need the user's approval: the first call describes the effect; show it and call again with confirm: true only if the user agrees.",
+    );
+  }
+  lines.push("get_ssl_recommendation is deprecated: use get_automatic_ssl_mode.");
+  if (options.sandbox) {
+    lines.unshift(
+      "SANDBOX MODE: a simulated Cloudflare API with demo zone example.com (id 023e105f4ecef8ad9ca31a8372d0c353); nothing real is read or changed.",
+    );
+  }
+  return lines.join("\n");
+}

@@ -1,0 +1,246 @@
+// The sandbox's zones and certificates: a deterministic seed and the certificate pack lifecycle.
+import { createHash } from "node:crypto";
+
+export const DEMO_ZONE_ID = "023e105f4ecef8ad9ca31a8372d0c353";
+export const DEMO_ZONE_NAME = "example.com";
+export const FREE_ZONE_ID = "9b2c6a41d3e84f0a8c5e7d1f2a3b4c5d";
+export const FREE_ZONE_NAME = "example.net";
+
+const DAY = 86_400_000;
+
+export interface Certificate {
+  id: string;
+  hosts: string[];
+  status: string;
+  issuer: string;
+  signature: string;
+  expires_on: string;
+  uploaded_on: string;
+  modified_on: string;
+  bundle_method: string;
+  priority?: number;
+}
+
+export interface Pack {
+  id: string;
+  type: string;
+  status: string;
+  hosts: string[];
+  validation_method?: "txt" | "http" | "email";
+  /** The method as the verification endpoints see it, which may also be cname. */
+  dcv_method?: "txt" | "http" | "email" | "cname";
+  validity_days?: number;
+  certificate_authority?: "google" | "lets_encrypt" | "ssl_com";
+  cloudflare_branding?: boolean;
+  certificates: Certificate[];
+  validation_errors?: { message: string }[];
+  /** When set, the pack moves along the happy path from this moment, one step per stepMs. */
+  lifecycleStart?: number;
+  /** A seeded pending pack whose records were never published stays where it is. */
+  stuck?: boolean;
+}
+
+export interface Zone {
+  id: string;
+  name: string;
+  plan: string;
+  acm: boolean;
+  quota: number;
+  universal: boolean;
+  automatic: { value: "auto" | "custom"; modified_on: string };
+  packs: Map<string, Pack>;
+}
+
+export const HAPPY_PATH = [
+  "initializing",
+  "pending_validation",
+  "pending_issuance",
+  "pending_deployment",
+  "active",
+];
+
+/** Deterministic 32-hex ids, so a seed and a sequence of orders always produce the same ids. */
+export function idFor(...parts: string[]): string {
+  return createHash("sha256").update(parts.join("/")).digest("hex").slice(0, 32);
+}
+
+export function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+export function issuerFor(ca: string | undefined): string {
+  return ca === "lets_encrypt" ? "LetsEncrypt" : ca === "ssl_com" ? "SSLcom" : "GoogleTrustServices";
+}
+
+export function certificatesFor(zone: Zone, pack: Pack, issuedAt: number): Certificate[] {
+  const expires = issuedAt + (pack.validity_days ?? 90) * DAY;
+  return ["ECDSAWithSHA256", "SHA256WithRSA"].map((signature, i) => ({
+    id: idFor(zone.id, pack.id, "certificate", String(i)),
+    hosts: pack.hosts,
+    status: "active",
+    issuer: issuerFor(pack.certificate_authority),
+    signature,
+    expires_on: iso(expires),
+    uploaded_on: iso(issuedAt),
+    modified_on: iso(issuedAt),
+    bundle_method: "ubiquitous",
+  }));
+}
+
+/** Moves an animated pack to where its clock says; returns it for chaining. */
+export function advance(zone: Zone, pack: Pack, now: number, stepMs: number): Pack {
+  if (pack.lifecycleStart === undefined || pack.stuck) return pack;
+  const step = Math.min(HAPPY_PATH.length - 1, Math.floor((now - pack.lifecycleStart) / stepMs));
+  const status = HAPPY_PATH[Math.max(0, step)] as string;
+  if (status !== pack.status) {
+    pack.status = status;
+    if (status === "active") {
+      pack.certificates = certificatesFor(zone, pack, pack.lifecycleStart + step * stepMs);
+      pack.lifecycleStart = undefined;
+    }
+  }
+  return pack;
+}
+
+export function validationRecords(zone: Zone, pack: Pack): Record<string, unknown>[] {
+  if (pack.status === "active" || !pack.validation_method) return [];
+  return pack.hosts.map((host) => {
+    const base = host.replace(/^\*\./, "");
+    const token = idFor(pack.id, host, pack.validation_method ?? "");
+    if (pack.validation_method === "http") {
+      return {
+        http_url: `http://${base}/.well-known/acme-challenge/${token.slice(0, 24)}`,
+        http_body: `${token}.${idFor(zone.id, "account").slice(0, 16)}`,
+        status: "pending",
+      };
+    }
+    if (pack.validation_method === "email") {
+      return { emails: [`administrator@${zone.name}`, `webmaster@${zone.name}`], status: "pending" };
+    }
+    return { txt_name: `_acme-challenge.${base}`, txt_value: token, status: "pending" };
+  });
+}
+
+/** The sandbox's world at `now`: the demo zone shows every interesting case, the second one lacks ACM. */
+export function seedZones(now: number): Map<string, Zone> {
+  const demo: Zone = {
+    id: DEMO_ZONE_ID,
+    name: DEMO_ZONE_NAME,
+    plan: "Business",
+    acm: true,
+    quota: 5,
+    universal: true,
+    automatic: { value: "auto", modified_on: iso(now - 30 * DAY) },
+    packs: new Map(),
+  };
+  const add = (
+    zone: Zone,
+    pack: Omit<Pack, "id" | "certificates"> & { key: string; issuedDaysAgo?: number },
+  ) => {
+    const { key, issuedDaysAgo, ...rest } = pack;
+    const full: Pack = { id: idFor(zone.id, "pack", key), certificates: [], ...rest };
+    if (issuedDaysAgo !== undefined)
+      full.certificates = certificatesFor(zone, full, now - issuedDaysAgo * DAY);
+    zone.packs.set(full.id, full);
+    return full;
+  };
+
+  add(demo, {
+    key: "universal",
+    type: "universal",
+    status: "active",
+    hosts: ["example.com", "*.example.com"],
+    validation_method: "txt",
+    validity_days: 90,
+    certificate_authority: "google",
+    issuedDaysAgo: 30,
+  });
+  add(demo, {
+    key: "advanced-expiring",
+    type: "advanced",
+    status: "active",
+    hosts: ["example.com", "www.example.com"],
+    validation_method: "txt",
+    validity_days: 90,
+    certificate_authority: "lets_encrypt",
+    issuedDaysAgo: 80,
+  });
+  add(demo, {
+    key: "advanced-pending",
+    type: "advanced",
+    status: "pending_validation",
+    hosts: ["example.com", "shop.example.com"],
+    validation_method: "txt",
+    validity_days: 90,
+    certificate_authority: "google",
+    stuck: true,
+  });
+  add(demo, {
+    key: "advanced-timed-out",
+    type: "advanced",
+    status: "validation_timed_out",
+    hosts: ["example.com", "api.example.com"],
+    validation_method: "txt",
+    validity_days: 90,
+    certificate_authority: "lets_encrypt",
+  });
+  add(demo, {
+    key: "advanced-failed",
+    type: "advanced",
+    status: "pending_validation",
+    hosts: ["example.com", "blog.example.com"],
+    validation_method: "http",
+    validity_days: 90,
+    certificate_authority: "google",
+    stuck: true,
+    validation_errors: [
+      { message: "blog.example.com: CAA record does not allow pki.goog to issue certificates" },
+      {
+        message:
+          "blog.example.com: HTTP 404 at /.well-known/acme-challenge (the origin answered instead of Cloudflare)",
+      },
+    ],
+  });
+  for (const [key, type, hosts, priority, daysLeft] of [
+    ["custom-sni", "sni_custom", ["example.com", "legacy.example.com"], 1, 200],
+    ["custom-legacy", "legacy_custom", ["example.com", "*.example.com"], 2, 300],
+  ] as const) {
+    const pack = add(demo, { key, type, status: "active", hosts: [...hosts] });
+    pack.certificates = [
+      {
+        id: idFor(demo.id, "custom-certificate", key),
+        hosts: [...hosts],
+        status: "active",
+        issuer: "DigiCert",
+        signature: "SHA256WithRSA",
+        expires_on: iso(now + daysLeft * DAY),
+        uploaded_on: iso(now - 100 * DAY),
+        modified_on: iso(now - 100 * DAY),
+        bundle_method: "ubiquitous",
+        priority,
+      },
+    ];
+  }
+
+  const free: Zone = {
+    id: FREE_ZONE_ID,
+    name: FREE_ZONE_NAME,
+    plan: "Free",
+    acm: false,
+    quota: 0,
+    universal: true,
+    automatic: { value: "custom", modified_on: iso(now - 90 * DAY) },
+    packs: new Map(),
+  };
+  add(free, {
+    key: "universal",
+    type: "universal",
+    status: "active",
+    hosts: ["example.net", "*.example.net"],
+    validation_method: "txt",
+    validity_days: 90,
+    certificate_authority: "lets_encrypt",
+    issuedDaysAgo: 20,
+  });
+  return new Map([demo, free].map((zone) => [zone.id, zone]));
+}

@@ -1,0 +1,290 @@
+import { z } from "zod";
+import type { ResultInfo } from "../client/cloudflare.js";
+import { UsageError } from "../errors.js";
+import { certificatePackId, confirm, hostname, zoneId } from "./fields.js";
+import { asRecord, certificatePack, packSummary } from "./outputs.js";
+import { defineTool, type ToolContext } from "./spec.js";
+
+const packsPath = "/zones/{zone_id}/ssl/certificate_packs";
+/** Stops `all_pages` on a server that never runs out of pages: 200 pages of 50 is 10,000 packs. */
+export const MAX_PAGES = 200;
+
+const LIST_INPUT = z.strictObject({
+  zone_id: zoneId,
+  status: z.enum(["all"]).optional().describe("all: every status and type; omit: active packs only"),
+  deploy: z.enum(["staging", "production"]).optional(),
+  page: z.int().min(1).optional(),
+  per_page: z.int().min(5, { error: "must be 5 to 50" }).max(50, { error: "must be 5 to 50" }).optional(),
+  all_pages: z.boolean().optional().describe("Follow every page (capped); returns totals"),
+});
+
+export interface RawPack {
+  id: string;
+  type: string;
+  status: string;
+  hosts?: string[];
+  certificates?: { id: string; hosts?: string[]; status?: string; expires_on?: string; priority?: number }[];
+  validation_method?: string;
+  validity_days?: number;
+  certificate_authority?: string;
+  validation_errors?: { message?: string }[];
+  validation_records?: Record<string, unknown>[];
+}
+
+const CUSTOM_TYPES = new Set(["sni_custom", "legacy_custom"]);
+
+/** What a list needs per pack; get_certificate_pack gives the rest. */
+export function summarizePack(pack: RawPack): Record<string, unknown> {
+  const expiries = (pack.certificates ?? []).map((c) => c.expires_on).filter((e): e is string => Boolean(e));
+  return asRecord({
+    id: pack.id,
+    type: pack.type,
+    status: pack.status,
+    hosts: pack.hosts,
+    certificate_authority: pack.certificate_authority,
+    validity_days: pack.validity_days,
+    validation_method: pack.validation_method,
+    expires_on: expiries.sort()[0],
+    // Custom certificates' ids are what prioritize_custom_certificates takes.
+    certificates: CUSTOM_TYPES.has(pack.type)
+      ? pack.certificates?.map((c) => ({ id: c.id, priority: c.priority }))
+      : undefined,
+    validation_errors: pack.validation_errors?.map((e) => e.message),
+  });
+}
+
+/** Reads every page of the zone's packs, stopping on an empty or repeated page or at MAX_PAGES. */
+export async function listAllPacks(
+  ctx: ToolContext,
+  zone: string,
+  query: { status?: "all"; deploy?: string },
+): Promise<{ packs: RawPack[]; pages: number; totalCount?: number; stoppedBecause?: string }> {
+  const packs: RawPack[] = [];
+  const seen = new Set<string>();
+  let totalPages: number | undefined;
+  let totalCount: number | undefined;
+  for (let page = 1; ; page++) {
+    if (page > MAX_PAGES) {
+      return {
+        packs,
+        pages: page - 1,
+        totalCount,
+        stoppedBecause: `stopped at the cap of ${MAX_PAGES} pages`,
+      };
+    }
+    const response = await ctx.call<RawPack[]>({
+      method: "GET",
+      path: `/zones/${encodeURIComponent(zone)}/ssl/certificate_packs`,
+      query: { ...query, page, per_page: 50 },
+    });
+    const items = Array.isArray(response.result) ? response.result : [];
+    totalPages = response.resultInfo?.total_pages ?? totalPages;
+    totalCount = response.resultInfo?.total_count ?? totalCount;
+    if (items.length === 0) return { packs, pages: page, totalCount };
+    const key = items.map((p) => p.id).join(",");
+    if (seen.has(key)) {
+      return { packs, pages: page, totalCount, stoppedBecause: `page ${page} repeated an earlier page` };
+    }
+    seen.add(key);
+    packs.push(...items);
+    await ctx.progress(page, totalPages, `read ${packs.length} packs`);
+    if (items.length < 50 || (totalPages !== undefined && page >= totalPages)) {
+      return { packs, pages: page, totalCount };
+    }
+  }
+}
+
+function pageInfo(info: ResultInfo | undefined) {
+  return info
+    ? {
+        page: info.page,
+        per_page: info.per_page,
+        count: info.count,
+        total_count: info.total_count,
+        total_pages: info.total_pages,
+      }
+    : {};
+}
+
+export const certificatePackTools = [
+  defineTool({
+    name: "list_certificate_packs",
+    title: "List certificate packs",
+    description:
+      "List a zone's certificate packs (summaries). Active only unless status is all; all also shows pending, failed and custom-certificate packs. Use get_certificate_pack for records and certificates.",
+    kind: "read",
+    idempotent: true,
+    route: `GET ${packsPath}`,
+    permission: "SSL and Certificates: Read",
+    input: LIST_INPUT,
+    output: z.looseObject({
+      packs: z.array(packSummary),
+      total_count: z.number().optional(),
+      pages_read: z.number().optional(),
+      stopped_because: z.string().optional(),
+    }),
+    request: ({ status, deploy, page, per_page }) => ({ query: { status, deploy, page, per_page } }),
+    shape: (response) => ({
+      packs: (Array.isArray(response.result) ? (response.result as RawPack[]) : []).map(summarizePack),
+      ...asRecord(pageInfo(response.resultInfo)),
+    }),
+    handler: async (args, ctx) => {
+      if (!args.all_pages) return undefined;
+      if (args.page !== undefined || args.per_page !== undefined) {
+        throw new UsageError("all_pages reads every page itself: leave out page and per_page, or all_pages.");
+      }
+      const all = await listAllPacks(ctx, args.zone_id, { status: args.status, deploy: args.deploy });
+      return asRecord({
+        packs: all.packs.map(summarizePack),
+        total_count: all.totalCount,
+        pages_read: all.pages,
+        stopped_because: all.stoppedBecause,
+      });
+    },
+  }),
+  defineTool({
+    name: "get_certificate_pack",
+    title: "Get certificate pack",
+    description:
+      "One certificate pack in full: status, hosts, certificates with expiry, validation records to publish and validation errors.",
+    kind: "read",
+    idempotent: true,
+    route: `GET ${packsPath}/{certificate_pack_id}`,
+    permission: "SSL and Certificates: Read",
+    input: z.strictObject({ zone_id: zoneId, certificate_pack_id: certificatePackId }),
+    output: certificatePack,
+  }),
+  defineTool({
+    name: "order_certificate_pack",
+    title: "Order advanced certificate pack",
+    description:
+      "Order an Advanced Certificate Manager pack. Needs ACM and free quota (get_certificate_pack_quota); each call orders a new pack. Returns the validation records to publish; follow with get_certificate_pack.",
+    kind: "write",
+    idempotent: false,
+    route: `POST ${packsPath}/order`,
+    permission: "SSL and Certificates: Edit",
+    input: z
+      .strictObject({
+        zone_id: zoneId,
+        hosts: z
+          .array(hostname)
+          .min(1, { error: "needs at least one hostname, the zone apex" })
+          .max(50, { error: "takes at most 50 hostnames" })
+          .refine((hosts) => new Set(hosts).size === hosts.length, { error: "must not repeat a hostname" })
+          .describe("1-50 hostnames, must include the zone apex"),
+        validation_method: z.enum(["txt", "http", "email"]).describe("http is not possible for wildcards"),
+        validity_days: z.union([z.literal(14), z.literal(30), z.literal(90), z.literal(365)]),
+        certificate_authority: z
+          .enum(["google", "lets_encrypt", "ssl_com"])
+          .describe("lets_encrypt: 90 days only; google: 14, 30 or 90"),
+        cloudflare_branding: z.boolean().optional(),
+      })
+      .superRefine((args, issues) => {
+        if (args.validation_method === "http" && args.hosts.some((h) => h.startsWith("*."))) {
+          issues.addIssue({
+            code: "custom",
+            path: ["validation_method"],
+            message: "http validation cannot prove a wildcard host: use txt (or drop the wildcard)",
+          });
+        }
+        if (args.certificate_authority === "lets_encrypt" && args.validity_days !== 90) {
+          issues.addIssue({
+            code: "custom",
+            path: ["validity_days"],
+            message: "Let's Encrypt issues 90-day certificates only: use 90",
+          });
+        }
+        if (args.certificate_authority === "google" && args.validity_days === 365) {
+          issues.addIssue({
+            code: "custom",
+            path: ["validity_days"],
+            message: "Google Trust Services issues 14, 30 or 90 days: use one of those, or ssl_com for 365",
+          });
+        }
+      }),
+    output: certificatePack,
+    request: (args) => ({
+      body: {
+        type: "advanced",
+        hosts: args.hosts,
+        validation_method: args.validation_method,
+        validity_days: args.validity_days,
+        certificate_authority: args.certificate_authority,
+        ...(args.cloudflare_branding === undefined ? {} : { cloudflare_branding: args.cloudflare_branding }),
+      },
+    }),
+    ambiguousFailureHint:
+      "Call list_certificate_packs with status all and look for a new pack with these hosts before ordering again: a second order is a second pack.",
+  }),
+  defineTool({
+    name: "restart_certificate_pack_validation",
+    title: "Restart pack validation",
+    description:
+      "Restart validation of a pack in validation_timed_out, after fixing its DNS or HTTP records. With cloudflare_branding, changes the branding instead.",
+    kind: "write",
+    idempotent: false,
+    route: `PATCH ${packsPath}/{certificate_pack_id}`,
+    permission: "SSL and Certificates: Edit",
+    input: z.strictObject({
+      zone_id: zoneId,
+      certificate_pack_id: certificatePackId,
+      cloudflare_branding: z
+        .boolean()
+        .optional()
+        .describe("Set to change branding; omit to restart validation"),
+    }),
+    output: certificatePack,
+    // An empty object is what asks for a restart; the API requires a body.
+    request: ({ cloudflare_branding }) => ({
+      body: cloudflare_branding === undefined ? {} : { cloudflare_branding },
+    }),
+    ambiguousFailureHint: "Check the pack's status with get_certificate_pack before calling again.",
+  }),
+  defineTool({
+    name: "delete_certificate_pack",
+    title: "Delete advanced certificate pack",
+    description:
+      "Delete an advanced pack; its hosts lose it at once. Needs approval: without elicitation, the first call only describes the effect. Universal packs go by disabling Universal SSL.",
+    kind: "destructive",
+    idempotent: true,
+    route: `DELETE ${packsPath}/{certificate_pack_id}`,
+    permission: "SSL and Certificates: Edit",
+    input: z.strictObject({ zone_id: zoneId, certificate_pack_id: certificatePackId, confirm }),
+    output: z.looseObject({ id: z.string().optional() }),
+    confirm: async (args, ctx) => {
+      const { result: pack } = await ctx.call<RawPack>({
+        method: "GET",
+        path: `/zones/${encodeURIComponent(args.zone_id)}/ssl/certificate_packs/${encodeURIComponent(args.certificate_pack_id)}`,
+      });
+      if (pack.type !== "advanced") {
+        throw new UsageError(
+          `certificate_pack_id: pack ${pack.id} is a ${pack.type} pack and only advanced packs can be deleted.${pack.type === "universal" ? " Universal certificates go away by disabling Universal SSL (update_universal_ssl_settings)." : ""}`,
+        );
+      }
+      return `Delete advanced certificate pack ${pack.id} (status ${pack.status}, ${pack.certificate_authority ?? "unknown CA"}) covering ${(pack.hosts ?? []).join(", ")}. Cloudflare stops serving it at once; any of these hosts not covered by another active certificate loses HTTPS. Its quota slot is freed. This cannot be undone; a new pack must be ordered and validated again.`;
+    },
+  }),
+  defineTool({
+    name: "get_certificate_pack_quota",
+    title: "Get certificate pack quota",
+    description:
+      "Advanced certificate packs allocated and used on the zone: check before order_certificate_pack.",
+    kind: "read",
+    idempotent: true,
+    route: `GET ${packsPath}/quota`,
+    permission: "SSL and Certificates: Read",
+    input: z.strictObject({ zone_id: zoneId }),
+    output: z.looseObject({
+      advanced: z.looseObject({ allocated: z.number().optional(), used: z.number().optional() }).optional(),
+      available: z.number().optional(),
+    }),
+    shape: (response) => {
+      const result = asRecord(response.result) as { advanced?: { allocated?: number; used?: number } };
+      const { allocated, used } = result.advanced ?? {};
+      return asRecord({
+        ...result,
+        available: allocated !== undefined ? allocated - (used ?? 0) : undefined,
+      });
+    },
+  }),
+];

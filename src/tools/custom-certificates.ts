@@ -1,0 +1,58 @@
+import { z } from "zod";
+import { listAllPacks } from "./certificate-packs.js";
+import { confirm, customCertificateId, zoneId } from "./fields.js";
+import { asRecord } from "./outputs.js";
+import { defineTool } from "./spec.js";
+
+export const customCertificateTools = [
+  defineTool({
+    name: "prioritize_custom_certificates",
+    title: "Re-prioritize custom certificates",
+    description:
+      "Set which uploaded custom certificates win where hosts overlap (legacy_custom always beats sni_custom). Ids: certificates of custom packs in list_certificate_packs with status all. Needs approval; Business or Enterprise plan.",
+    kind: "destructive",
+    idempotent: true,
+    route: "PUT /zones/{zone_id}/custom_certificates/prioritize",
+    permission: "SSL and Certificates: Edit",
+    input: z.strictObject({
+      zone_id: zoneId,
+      certificates: z
+        .array(
+          z.strictObject({
+            id: customCertificateId,
+            priority: z.int().min(0).describe("Higher wins ties"),
+          }),
+        )
+        .min(1, { error: "needs at least one {id, priority}" })
+        .max(100)
+        .refine((list) => new Set(list.map((c) => c.id)).size === list.length, {
+          error: "certificates must not name the same id twice",
+        }),
+      confirm,
+    }),
+    output: z.looseObject({
+      certificates: z.array(z.looseObject({ id: z.string(), priority: z.number().optional() })),
+    }),
+    request: ({ certificates }) => ({ body: { certificates } }),
+    shape: (response) => ({
+      certificates: (Array.isArray(response.result) ? response.result : []).map(asRecord),
+    }),
+    confirm: async (args, ctx) => {
+      const { packs } = await listAllPacks(ctx, args.zone_id, { status: "all" });
+      const known = new Map(
+        packs
+          .filter((p) => p.type === "sni_custom" || p.type === "legacy_custom")
+          .flatMap((p) => (p.certificates ?? []).map((c) => [c.id, { ...c, type: p.type }] as const)),
+      );
+      const lines = args.certificates.map(({ id, priority }) => {
+        const cert = known.get(id);
+        return cert
+          ? `${id} (${cert.type}, ${(cert.hosts ?? []).join(", ")}): priority ${cert.priority ?? "?"} -> ${priority}`
+          : `${id}: priority -> ${priority} (not found among the zone's custom certificates; Cloudflare will likely reject it)`;
+      });
+      return `Re-prioritize custom certificates on zone ${args.zone_id}, changing which certificate visitors get where hosts overlap: ${lines.join("; ")}.`;
+    },
+    ambiguousFailureHint:
+      "List the custom packs (list_certificate_packs, status all) to see the priorities now in force.",
+  }),
+];

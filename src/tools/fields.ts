@@ -1,0 +1,40 @@
+// Input fields shared by many tools. Each error message names the fix, since a model reads it and retries.
+import { z } from "zod";
+
+export const zoneId = z
+  .string()
+  .regex(/^[0-9a-f]{32}$/, {
+    error:
+      "must be the zone's id: 32 lowercase hex characters, not its domain name (find_zone turns a name into an id)",
+  })
+  .describe("Zone id (32 hex chars)");
+
+// Letters, digits and dashes only: an id can never add `/`, `?`, `#` or `..` to a path.
+const safeId = (what: string, max: number, source: string) =>
+  z.string().regex(new RegExp(`^[A-Za-z0-9-]{1,${max}}$`), {
+    error: `must be a ${what} id: 1 to ${max} letters, digits or dashes, as returned by ${source}`,
+  });
+
+export const certificatePackId = safeId("certificate pack", 64, "list_certificate_packs").describe(
+  "Certificate pack id, from list_certificate_packs",
+);
+
+export const customCertificateId = safeId(
+  "custom certificate",
+  32,
+  "list_certificate_packs with status all (certificates of sni_custom and legacy_custom packs)",
+);
+
+const HOSTNAME = /^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+
+export const hostname = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(253, { error: "a hostname has at most 253 characters" })
+  .regex(HOSTNAME, { error: "must be a hostname such as example.com or *.example.com" });
+
+export const confirm = z
+  .boolean()
+  .optional()
+  .describe("Set true only after the user approved the action described by a previous call");

@@ -1,0 +1,65 @@
+import { z } from "zod";
+import { listAllPacks, type RawPack } from "./certificate-packs.js";
+import { confirm, zoneId } from "./fields.js";
+import { defineTool } from "./spec.js";
+
+const settingsPath = "/zones/{zone_id}/ssl/universal/settings";
+const universalOutput = z.looseObject({ enabled: z.boolean().optional() });
+
+function hostsOf(packs: RawPack[]): Set<string> {
+  return new Set(packs.flatMap((p) => p.hosts ?? []));
+}
+
+export const universalSslTools = [
+  defineTool({
+    name: "get_universal_ssl_settings",
+    title: "Get Universal SSL settings",
+    description: "Whether Universal SSL (the free certificate Cloudflare issues for the zone) is enabled.",
+    kind: "read",
+    idempotent: true,
+    route: `GET ${settingsPath}`,
+    permission: "SSL and Certificates: Read",
+    input: z.strictObject({ zone_id: zoneId }),
+    output: universalOutput,
+  }),
+  defineTool({
+    name: "update_universal_ssl_settings",
+    title: "Enable or disable Universal SSL",
+    description:
+      "enabled: true orders a new Universal certificate. enabled: false removes it from the edge and can cut HTTPS for hosts with no other certificate; it needs approval (the first call describes the effect).",
+    // Destructive when it disables; the hint must warn for the worst case.
+    kind: "destructive",
+    idempotent: true,
+    route: `PATCH ${settingsPath}`,
+    permission: "SSL and Certificates: Edit",
+    input: z.strictObject({ zone_id: zoneId, enabled: z.boolean(), confirm }),
+    output: universalOutput,
+    request: ({ enabled }) => ({ body: { enabled } }),
+    confirm: async (args, ctx) => {
+      if (args.enabled) return undefined;
+      const zone = encodeURIComponent(args.zone_id);
+      const { result: current } = await ctx.call<{ enabled?: boolean }>({
+        method: "GET",
+        path: `/zones/${zone}/ssl/universal/settings`,
+      });
+      if (current.enabled === false) return undefined;
+      const { packs } = await listAllPacks(ctx, args.zone_id, {});
+      const universal = packs.filter((p) => p.type === "universal");
+      const others = packs.filter((p) => p.type !== "universal");
+      const covered = hostsOf(others);
+      const exposed = [...hostsOf(universal)].filter((h) => !covered.has(h));
+      return [
+        `Disable Universal SSL on zone ${args.zone_id}.`,
+        `Cloudflare removes the Universal certificate${universal.length === 1 ? "" : "s"} (${[...hostsOf(universal)].join(", ") || "none active"}) from the edge and orders no new one.`,
+        others.length
+          ? `Other active certificates stay: ${others.map((p) => `${p.type} ${p.id} (${(p.hosts ?? []).join(", ")})`).join("; ")}.`
+          : "No other active certificate exists on the zone.",
+        exposed.length
+          ? `Left with no certificate: ${exposed.join(", ")}. With HSTS, Always Use HTTPS or HTTPS redirects on, visitors cannot reach them.`
+          : "Every Universal host is covered by another active certificate.",
+        "Re-enabling later orders a new Universal certificate, which takes time to issue.",
+      ].join(" ");
+    },
+    ambiguousFailureHint: "Read the setting with get_universal_ssl_settings before calling again.",
+  }),
+];
