@@ -95,9 +95,6 @@ function nextStepForApiError(spec: ToolSpec, error: CloudflareApiError): string 
   if (error.hasCode(6003, 6103, 6111)) {
     return "the credentials are malformed: check CLOUDFLARE_API_TOKEN for stray quotes or spaces (an API token is used as Bearer), or that CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY are a Global API key pair.";
   }
-  if (error.hasCode(9109, 10000) || status === 401 || status === 403) {
-    return `the token is invalid or expired, or lacks "${spec.permission}" on this zone. The user edits the token in the Cloudflare dashboard (My Profile > API Tokens) to add that permission for the zone, then calls again.`;
-  }
   if (error.hasCode(7003, 7000)) {
     return "Cloudflare could not route the zone id: check zone_id (find_zone turns a domain name into its id).";
   }
@@ -106,6 +103,10 @@ function nextStepForApiError(spec: ToolSpec, error: CloudflareApiError): string 
   }
   if (error.hasCode(1008)) {
     return "value must be auto or custom.";
+  }
+  // After the specific codes: Cloudflare also answers 403 for a missing subscription (1450).
+  if (error.hasCode(9109, 10000) || status === 401 || status === 403) {
+    return `the token is invalid or expired, or lacks "${spec.permission}" on this zone. The user edits the token in the Cloudflare dashboard (My Profile > API Tokens) to add that permission for the zone, then calls again.`;
   }
   if (status === 404) {
     return "not found: check zone_id, and the pack id with list_certificate_packs (status: all).";

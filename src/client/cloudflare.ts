@@ -192,24 +192,26 @@ export class CloudflareClient {
       }
 
       const envelope = parseEnvelope(text);
-      if (status >= 500) {
+      if (status >= 500 || !envelope) {
         if (safeToRepeat && canRetry && this.fits(waitedMs, backoff(attempt))) {
-          await wait(backoff(attempt), `retrying after HTTP ${status}`);
-          continue;
-        }
-        if (!envelope) {
-          throw new TransportError(
-            "invalid_body",
-            req.method,
-            req.path,
-            !safeToRepeat,
-            describeBody(text),
-            status,
+          await wait(
+            backoff(attempt),
+            envelope ? `retrying after HTTP ${status}` : "retrying after an unreadable answer",
           );
+          continue;
         }
       }
       if (!envelope) {
-        throw new TransportError("invalid_body", req.method, req.path, false, describeBody(text), status);
+        // A 4xx page (a proxy's refusal) means not processed; a 2xx or 5xx with a broken body may have been.
+        const rejected = status >= 400 && status < 500;
+        throw new TransportError(
+          "invalid_body",
+          req.method,
+          req.path,
+          !safeToRepeat && !rejected,
+          describeBody(text),
+          status,
+        );
       }
       if (envelope.success !== true || status >= 400) {
         throw new CloudflareApiError(status, envelope.errors ?? [], req.method, req.path);

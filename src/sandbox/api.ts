@@ -22,6 +22,8 @@ export interface LoggedRequest {
   query: Record<string, string>;
   body: unknown;
   headers: Record<string, string | undefined>;
+  /** The client went away before the answer was complete (a cancelled or timed-out request). */
+  abandoned?: boolean;
 }
 
 export type Fault =
@@ -563,7 +565,7 @@ export async function startFakeCloudflare(options: FakeOptions = {}): Promise<Fa
         malformed = true;
       }
     }
-    log.push({
+    const entry: LoggedRequest = {
       method,
       path,
       query: Object.fromEntries(url.searchParams),
@@ -574,6 +576,10 @@ export async function startFakeCloudflare(options: FakeOptions = {}): Promise<Fa
         "x-auth-key": req.headers["x-auth-key"] as string | undefined,
         "content-type": req.headers["content-type"],
       },
+    };
+    log.push(entry);
+    res.on("close", () => {
+      if (!res.writableFinished) entry.abandoned = true;
     });
 
     const fault = takeFault(method, path);

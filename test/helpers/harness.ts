@@ -1,0 +1,131 @@
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
+import {
+  type CallToolResult,
+  type ElicitRequest,
+  ElicitRequestSchema,
+  type ElicitResult,
+  type Tool,
+} from "@modelcontextprotocol/sdk/types.js";
+import { type ClientOptions, CloudflareClient, type Credentials } from "../../src/client/cloudflare.js";
+import { redactorFor } from "../../src/redact.js";
+import { type FakeCloudflare, startFakeCloudflare } from "../../src/sandbox/api.js";
+import { DEMO_ZONE_ID, FREE_ZONE_ID, idFor } from "../../src/sandbox/state.js";
+import { createServer } from "../../src/server.js";
+
+export const ZONE = DEMO_ZONE_ID;
+export const FREE_ZONE = FREE_ZONE_ID;
+export const TOKEN = "tok_5ecretValue_0123456789abcdefXYZ";
+export const EMAIL = "owner@example.org";
+export const KEY = "key0123456789abcdef0123456789abcdef01";
+export const START = Date.parse("2026-11-01T00:00:00Z");
+
+/** Ids of the seeded demo packs and custom certificates. */
+export const PACK = {
+  universal: idFor(ZONE, "pack", "universal"),
+  expiring: idFor(ZONE, "pack", "advanced-expiring"),
+  pending: idFor(ZONE, "pack", "advanced-pending"),
+  timedOut: idFor(ZONE, "pack", "advanced-timed-out"),
+  failed: idFor(ZONE, "pack", "advanced-failed"),
+  sni: idFor(ZONE, "pack", "custom-sni"),
+  legacy: idFor(ZONE, "pack", "custom-legacy"),
+};
+export const CUSTOM_CERT = {
+  sni: idFor(ZONE, "custom-certificate", "custom-sni"),
+  legacy: idFor(ZONE, "custom-certificate", "custom-legacy"),
+};
+
+export function manualClock(start = START) {
+  let now = start;
+  return { now: () => now, advance: (ms: number) => void (now += ms) };
+}
+
+export interface HarnessOptions {
+  readOnly?: boolean;
+  elicitationOnly?: boolean;
+  /** Present: the MCP client declares elicitation and answers with this. */
+  elicit?: (params: ElicitRequest["params"]) => ElicitResult | Promise<ElicitResult>;
+  clock?: () => number;
+  stepMs?: number;
+  /** null: start without credentials. */
+  credentials?: Credentials | null;
+  client?: Partial<ClientOptions>;
+}
+
+export interface Harness {
+  fake: FakeCloudflare;
+  mcp: Client;
+  tools: Tool[];
+  call(
+    name: string,
+    args: Record<string, unknown>,
+    options?: { signal?: AbortSignal; onprogress?: (p: unknown) => void },
+  ): Promise<CallToolResult>;
+  /** Requests the fake received since the last `drain`. */
+  drain(): FakeCloudflare["log"];
+  close(): Promise<void>;
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const fake = await startFakeCloudflare({
+    token: TOKEN,
+    email: EMAIL,
+    key: KEY,
+    clock: options.clock ?? (() => START),
+    stepMs: options.stepMs ?? 60_000,
+  });
+  const credentials = options.credentials === null ? undefined : (options.credentials ?? { token: TOKEN });
+  const client = new CloudflareClient({
+    baseUrl: fake.url,
+    credentials,
+    timeoutMs: 5000,
+    userAgent: "test",
+    rateBudget: null,
+    keepAliveTimeoutMs: 1000,
+    ...options.client,
+  });
+  const server = createServer({
+    config: {
+      readOnly: options.readOnly ?? false,
+      elicitationOnly: options.elicitationOnly ?? false,
+      sandbox: false,
+    },
+    client,
+    redact: redactorFor(credentials),
+  });
+  const mcp = new Client(
+    { name: "test-client", version: "1.0.0" },
+    { capabilities: options.elicit ? { elicitation: { form: {} } } : {} },
+  );
+  if (options.elicit) {
+    const answer = options.elicit;
+    mcp.setRequestHandler(ElicitRequestSchema, (request) => answer(request.params));
+  }
+  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+  await Promise.all([server.connect(serverSide), mcp.connect(clientSide)]);
+  // Listing first also makes the SDK client validate every structured result against its output schema.
+  const { tools } = await mcp.listTools();
+  let seen = 0;
+  return {
+    fake,
+    mcp,
+    tools,
+    call: (name, args, callOptions) =>
+      mcp.callTool({ name, arguments: args }, undefined, callOptions as never) as Promise<CallToolResult>,
+    drain: () => {
+      const fresh = fake.log.slice(seen);
+      seen = fake.log.length;
+      return fresh;
+    },
+    close: async () => {
+      await mcp.close();
+      await server.close();
+      await client.destroy();
+      await fake.close();
+    },
+  };
+}
+
+export function textOf(result: CallToolResult): string {
+  return result.content.map((c) => (c.type === "text" ? c.text : "")).join("\n");
+}
