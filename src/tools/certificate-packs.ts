@@ -173,7 +173,7 @@ export const certificatePackTools = [
           .refine((hosts) => new Set(hosts).size === hosts.length, { error: "must not repeat a hostname" })
           .describe("1-50 hostnames, must include the zone apex"),
         validation_method: z.enum(["txt", "http", "email"]).describe("http is not possible for wildcards"),
-        validity_days: z.union([z.literal(14), z.literal(30), z.literal(90), z.literal(365)]),
+        validity_days: z.literal([14, 30, 90, 365]),
         certificate_authority: z
           .enum(["google", "lets_encrypt", "ssl_com"])
           .describe("lets_encrypt: 90 days only; google: 14, 30 or 90"),
