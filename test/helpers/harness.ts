@@ -37,7 +37,12 @@ export const CUSTOM_CERT = {
 
 export function manualClock(start = START) {
   let now = start;
-  return { now: () => now, advance: (ms: number) => void (now += ms) };
+  return {
+    now: () => now,
+    advance: (ms: number) => {
+      now += ms;
+    },
+  };
 }
 
 export interface HarnessOptions {
