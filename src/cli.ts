@@ -35,28 +35,10 @@ async function main(): Promise<void> {
   const log = stderrLogger({ debug: config.debug, redact });
   for (const notice of config.notices) log.info(notice);
 
+  // Installed before anything starts, so a stop at any moment closes what exists and nothing else.
   let sandbox: FakeCloudflare | undefined;
-  if (config.sandbox) {
-    sandbox = await startFakeCloudflare({ token: SANDBOX_TOKEN });
-    log.info(`sandbox: simulated Cloudflare API at ${sandbox.url}; nothing real is read or changed`);
-  } else if (!config.credentials) {
-    log.info(
-      "no CLOUDFLARE_API_TOKEN (or CLOUDFLARE_EMAIL + CLOUDFLARE_API_KEY): tools are listed, calls will say what to set",
-    );
-  }
-
-  const client = new CloudflareClient({
-    baseUrl: sandbox?.url ?? config.baseUrl,
-    credentials: sandbox ? { token: SANDBOX_TOKEN } : config.credentials,
-    timeoutMs: config.timeoutMs,
-    userAgent: `${NAME}/${VERSION}`,
-    rateBudget: config.rateBudget,
-    onRequest: config.debug
-      ? (method, path, status, ms) => log.debug(`${method} ${path} -> ${status} in ${ms} ms`)
-      : undefined,
-  });
-  const server = createServer({ config, client, redact });
-
+  let client: CloudflareClient | undefined;
+  let server: ReturnType<typeof createServer> | undefined;
   let closing = false;
   const shutdown = async (why: string) => {
     if (closing) return;
@@ -64,8 +46,8 @@ async function main(): Promise<void> {
     log.debug(`shutting down: ${why}`);
     // Whatever happens below, the process must not outlive its client.
     setTimeout(() => process.exit(0), 2000).unref();
-    await server.close().catch(() => {});
-    await client.destroy().catch(() => {});
+    await server?.close().catch(() => {});
+    await client?.destroy().catch(() => {});
     await sandbox?.close().catch(() => {});
     process.exit(0);
   };
@@ -75,6 +57,27 @@ async function main(): Promise<void> {
   process.on("SIGINT", () => void shutdown("SIGINT"));
   // A client gone mid-write must not crash the process with EPIPE.
   process.stdout.on("error", () => void shutdown("stdout closed"));
+
+  if (config.sandbox) {
+    sandbox = await startFakeCloudflare({ token: SANDBOX_TOKEN });
+    log.info(`sandbox: simulated Cloudflare API at ${sandbox.url}; nothing real is read or changed`);
+  } else if (!config.credentials) {
+    log.info(
+      "no CLOUDFLARE_API_TOKEN (or CLOUDFLARE_EMAIL + CLOUDFLARE_API_KEY): tools are listed, calls will say what to set",
+    );
+  }
+
+  client = new CloudflareClient({
+    baseUrl: sandbox?.url ?? config.baseUrl,
+    credentials: sandbox ? { token: SANDBOX_TOKEN } : config.credentials,
+    timeoutMs: config.timeoutMs,
+    userAgent: `${NAME}/${VERSION}`,
+    rateBudget: config.rateBudget,
+    onRequest: config.debug
+      ? (method, path, status, ms) => log.debug(`${method} ${path} -> ${status} in ${ms} ms`)
+      : undefined,
+  });
+  server = createServer({ config, client, redact });
 
   await server.connect(new StdioServerTransport());
 }

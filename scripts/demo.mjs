@@ -1,0 +1,104 @@
+// A short agent session against the built-in sandbox, printed as a transcript: the server is started over
+// stdio exactly as an IDE starts it, and driven by a real MCP client.
+import { fileURLToPath } from "node:url";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+
+const CLI = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
+const ZONE = "023e105f4ecef8ad9ca31a8372d0c353";
+const bold = (text) => (process.stdout.isTTY ? `\x1b[1m${text}\x1b[0m` : text);
+const dim = (text) => (process.stdout.isTTY ? `\x1b[2m${text}\x1b[0m` : text);
+
+const transport = new StdioClientTransport({
+  command: process.execPath,
+  args: [CLI, "--sandbox"],
+  stderr: "ignore",
+});
+const client = new Client({ name: "demo", version: "1.0.0" });
+const started = performance.now();
+await client.connect(transport);
+const { tools } = await client.listTools();
+const ready = Math.round(performance.now() - started);
+
+function say(title) {
+  console.log(`\n${bold(`## ${title}`)}`);
+}
+
+async function call(name, args, explain) {
+  console.log(`\n${bold("agent →")} ${name}(${dim(JSON.stringify(args))})`);
+  const result = await client.callTool({ name, arguments: args });
+  const text = result.content.find((c) => c.type === "text")?.text ?? "";
+  console.log(`${bold(result.isError ? "server ✗" : "server ←")} ${explain(result, text)}`);
+  return result;
+}
+
+const server = client.getServerVersion();
+say(`Connected to ${server.name} ${server.version} in ${ready} ms (sandbox: a simulated Cloudflare API)`);
+console.log(client.getInstructions());
+
+say(`${tools.length} tools`);
+for (const tool of tools) {
+  const a = tool.annotations ?? {};
+  const kind = a.readOnlyHint ? "read" : a.destructiveHint ? "destructive" : "write";
+  console.log(`  ${tool.name.padEnd(38)} ${kind}`);
+}
+
+say("What does the zone have?");
+await call("list_certificate_packs", { zone_id: ZONE, status: "all" }, (r) =>
+  [
+    "",
+    ...r.structuredContent.packs.map(
+      (p) =>
+        `   ${p.status.padEnd(22)} ${p.type.padEnd(14)} ${p.hosts.join(", ")}${p.expires_on ? `  (expires ${p.expires_on.slice(0, 10)})` : ""}`,
+    ),
+  ].join("\n"),
+);
+await call(
+  "get_certificate_pack_quota",
+  { zone_id: ZONE },
+  (r) => `${r.structuredContent.available} advanced pack(s) can still be ordered`,
+);
+
+say("Order a certificate for demo.example.com and show what to publish");
+const order = await call(
+  "order_certificate_pack",
+  {
+    zone_id: ZONE,
+    hosts: ["example.com", "demo.example.com"],
+    validation_method: "txt",
+    validity_days: 90,
+    certificate_authority: "lets_encrypt",
+  },
+  (r) =>
+    [
+      `pack ${r.structuredContent.id} is ${r.structuredContent.status}; publish these TXT records:`,
+      ...r.structuredContent.validation_records.map((v) => `   ${v.txt_name}  TXT  "${v.txt_value}"`),
+    ].join("\n"),
+);
+const packId = order.structuredContent.id;
+
+say("Delete it: refused until the user approves");
+await call("delete_certificate_pack", { zone_id: ZONE, certificate_pack_id: packId }, (_, text) => text);
+
+say("The user approved; the agent confirms");
+await call(
+  "delete_certificate_pack",
+  { zone_id: ZONE, certificate_pack_id: packId, confirm: true },
+  (r) => `deleted pack ${r.structuredContent.id}`,
+);
+
+say("A mistake the server catches before sending anything");
+await call(
+  "order_certificate_pack",
+  {
+    zone_id: "example.com",
+    hosts: ["*.example.com"],
+    validation_method: "http",
+    validity_days: 30,
+    certificate_authority: "lets_encrypt",
+  },
+  (_, text) => text,
+);
+
+await client.close();
+console.log(`\n${dim("Done. Point your MCP client at `node dist/cli.js --sandbox` to try it yourself.")}`);
