@@ -43,6 +43,22 @@ for (const tool of tools) {
   console.log(`  ${tool.name.padEnd(38)} ${kind}`);
 }
 
+say("The user asks: what is wrong with example.com?");
+const zoneAnswer = await call(
+  "find_zone",
+  { name: "example.com" },
+  (r) => `zone id ${r.structuredContent.zones[0].id}, plan ${r.structuredContent.zones[0].plan}`,
+);
+await call("triage_certificates", { zone_id: zoneAnswer.structuredContent.zones[0].id }, (r) =>
+  [
+    r.structuredContent.summary,
+    ...r.structuredContent.findings.map(
+      (f) =>
+        `   [${f.severity}] ${f.summary}\n      next: ${f.next_action.publish ? `publish ${f.next_action.publish.map((p) => `${p.type} ${p.name ?? p.url}`).join(", ")}; then ` : ""}${f.next_action.tool ? `${f.next_action.tool}(${JSON.stringify(f.next_action.arguments)})` : f.next_action.do}`,
+    ),
+  ].join("\n"),
+);
+
 say("What does the zone have?");
 await call("list_certificate_packs", { zone_id: ZONE, status: "all" }, (r) =>
   [

@@ -16,6 +16,7 @@ export interface RunnerDeps {
   redact: Redact;
   elicitationOnly: boolean;
   sandbox: boolean;
+  now: () => number;
 }
 
 export type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
@@ -89,6 +90,7 @@ function contextFor(extra: Extra, deps: RunnerDeps): ToolContext {
   };
   return {
     signal: extra.signal,
+    now: deps.now,
     progress,
     call: (request) =>
       deps.client.request({

@@ -3,6 +3,8 @@ import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import {
   CallToolRequestSchema,
   ErrorCode,
+  GetPromptRequestSchema,
+  ListPromptsRequestSchema,
   ListToolsRequestSchema,
   McpError,
   type Tool,
@@ -10,6 +12,7 @@ import {
 import { z } from "zod";
 import type { CloudflareClient } from "./client/cloudflare.js";
 import { instructionsFor } from "./instructions.js";
+import { PROMPTS, renderPrompt } from "./prompts.js";
 import { runTool } from "./runner.js";
 import { toolsFor } from "./tools/registry.js";
 import { annotationsFor, type ToolSpec } from "./tools/spec.js";
@@ -25,14 +28,16 @@ export interface ServerDeps {
   config: ServerConfig;
   client: CloudflareClient;
   redact: (text: string) => string;
+  /** The clock tools read; the system clock unless a test pins it. */
+  now?: () => number;
 }
 
-export function createServer({ config, client, redact }: ServerDeps): Server {
+export function createServer({ config, client, redact, now = Date.now }: ServerDeps): Server {
   const tools = toolsFor(config);
   const byName = new Map(tools.map((spec) => [spec.name, spec]));
   const server = new Server(
     { name: NAME, version: VERSION, title: "Cloudflare SSL/TLS" },
-    { capabilities: { tools: {} }, instructions: instructionsFor(config) },
+    { capabilities: { tools: {}, prompts: {} }, instructions: instructionsFor(config) },
   );
 
   // Converted once, on first use: a server that is never asked for its list never pays for it.
@@ -55,7 +60,22 @@ export function createServer({ config, client, redact }: ServerDeps): Server {
       redact,
       elicitationOnly: config.elicitationOnly,
       sandbox: config.sandbox,
+      now,
     });
+  });
+  server.setRequestHandler(ListPromptsRequestSchema, () => ({
+    prompts: PROMPTS.map(({ render: _, ...prompt }) => prompt),
+  }));
+  server.setRequestHandler(GetPromptRequestSchema, (request) => {
+    const spec = PROMPTS.find((p) => p.name === request.params.name);
+    if (!spec) throw new McpError(ErrorCode.InvalidParams, `Unknown prompt ${request.params.name}`);
+    const args = request.params.arguments ?? {};
+    const missing = (spec.arguments ?? [])
+      .filter((a) => a.required && !args[a.name]?.trim())
+      .map((a) => a.name);
+    if (missing.length)
+      throw new McpError(ErrorCode.InvalidParams, `Prompt ${spec.name} needs: ${missing.join(", ")}`);
+    return renderPrompt(spec, args);
   });
   return server;
 }

@@ -160,6 +160,7 @@ describe("requests the tools send", () => {
       { zone_id: ZONE, certificates: [{ id: CUSTOM_CERT.sni, priority: 3 }], confirm: true },
     ],
     ["analyze_certificate", { zone_id: ZONE, certificate: PEM }],
+    ["triage_certificates", { zone_id: ZONE, horizon_days: 60, hosts: ["example.com"] }],
   ];
 
   it.each(calls)("%s %j conforms to the contract", async (tool, args) => {

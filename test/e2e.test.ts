@@ -25,11 +25,13 @@ describe("sandbox mode, as a newcomer runs it", () => {
     expect(s.client.getInstructions()).toMatch(/SANDBOX MODE/);
     expect(s.client.getServerVersion()).toMatchObject({ name: "cloudflare-ssl-mcp", version: pkg.version });
     const { tools } = await s.client.listTools();
-    expect(tools).toHaveLength(15);
+    expect(tools.map((t) => t.name)).toEqual(TOOLS.map((t) => t.name));
     expect(s.stderr()).toMatch(/sandbox: simulated Cloudflare API at http:\/\/127\.0\.0\.1:\d+/);
   });
 
   const calls: [string, Record<string, unknown>][] = [
+    ["find_zone", { name: "www.example.com" }],
+    ["triage_certificates", { zone_id: ZONE }],
     ["list_certificate_packs", { zone_id: ZONE, status: "all" }],
     ["get_certificate_pack", { zone_id: ZONE, certificate_pack_id: PACK.pending }],
     ["get_certificate_pack_quota", { zone_id: ZONE }],
@@ -61,6 +63,10 @@ describe("sandbox mode, as a newcomer runs it", () => {
     ],
     ["analyze_certificate", { zone_id: ZONE, certificate: PEM }],
   ];
+
+  it("has a call for every tool", () => {
+    expect(calls.map(([name]) => name).sort()).toEqual(TOOLS.map((t) => t.name).sort());
+  });
 
   it.each(calls)("%s works and is marked as sandbox data", async (name, args) => {
     const result = (await s.client.callTool({ name, arguments: args })) as CallToolResult;
@@ -276,7 +282,7 @@ describe("start-up and shutdown", () => {
   it("starts without credentials, lists its tools, and each call says what to set", async () => {
     const s = await spawnServer([]);
     try {
-      expect((await s.client.listTools()).tools).toHaveLength(15);
+      expect((await s.client.listTools()).tools).toHaveLength(TOOLS.length);
       const result = (await s.client.callTool({
         name: "get_universal_ssl_settings",
         arguments: { zone_id: ZONE },
@@ -341,7 +347,7 @@ describe("start-up and shutdown", () => {
         .map((m) => [m.id, m]),
     );
     expect(byId[2]?.error?.code).toBe(-32601);
-    expect(byId[3]?.result?.tools).toHaveLength(15);
+    expect(byId[3]?.result?.tools).toHaveLength(TOOLS.length);
   });
 
   it("SIGTERM ends it cleanly", async () => {

@@ -25,6 +25,25 @@ interface Case {
 
 const CASES: Case[] = [
   {
+    tool: "triage_certificates",
+    args: { zone_id: ZONE, horizon_days: 30 },
+    // Its last request; it also reads packs, verification, Universal SSL and the automatic mode.
+    sends: { method: "GET", path: `/zones/${ZONE}/ssl/certificate_packs/quota`, query: {} },
+    returns: (r) => {
+      expect(r.healthy).toBe(false);
+      expect((r.findings as unknown[]).length).toBeGreaterThan(0);
+    },
+  },
+  {
+    tool: "find_zone",
+    args: { name: "example.com" },
+    sends: { method: "GET", path: "/zones", query: { name: "example.com" } },
+    returns: (r) =>
+      expect(r).toEqual({
+        zones: [{ id: ZONE, name: "example.com", status: "active", plan: "Business Website" }],
+      }),
+  },
+  {
     tool: "list_certificate_packs",
     args: { zone_id: ZONE, status: "all", page: 1, per_page: 5, deploy: "production" },
     sends: {

@@ -1,13 +1,10 @@
 // Input fields shared by many tools. Each error message names the fix, since a model reads it and retries.
 import { z } from "zod";
 
-export const zoneId = z
-  .string()
-  .regex(/^[0-9a-f]{32}$/, {
-    error:
-      "must be the zone's id: 32 lowercase hex characters, not its domain name (find_zone turns a name into an id)",
-  })
-  .describe("Zone id (32 hex chars)");
+export const zoneId = z.string().regex(/^[0-9a-f]{32}$/, {
+  error:
+    "must be the zone's id: 32 lowercase hex characters, not its domain name (find_zone turns a name into an id)",
+});
 
 // Letters, digits and dashes only: an id can never add `/`, `?`, `#` or `..` to a path.
 const safeId = (what: string, max: number, source: string) =>

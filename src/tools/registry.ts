@@ -5,10 +5,14 @@ import { automaticSslTools } from "./automatic-ssl.js";
 import { certificatePackTools } from "./certificate-packs.js";
 import { customCertificateTools } from "./custom-certificates.js";
 import type { ToolSpec } from "./spec.js";
+import { triageTools } from "./triage.js";
 import { universalSslTools } from "./universal-ssl.js";
 import { verificationTools } from "./verification.js";
+import { zoneTools } from "./zones.js";
 
 export const TOOLS: readonly ToolSpec[] = [
+  ...triageTools,
+  ...zoneTools,
   ...certificatePackTools,
   ...verificationTools,
   ...universalSslTools,

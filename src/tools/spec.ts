@@ -10,6 +10,8 @@ export interface ToolContext {
   call<T = unknown>(request: Omit<ApiRequest, "signal">): Promise<ApiResponse<T>>;
   progress(done: number, total: number | undefined, message: string): Promise<void>;
   signal: AbortSignal;
+  /** The current time, from the server's clock (tests pin it). */
+  now(): number;
 }
 
 /**

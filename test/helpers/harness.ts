@@ -97,6 +97,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
     client,
     redact: redactorFor(credentials),
+    now: options.clock ?? (() => START),
   });
   const mcp = new Client(
     { name: "test-client", version: "1.0.0" },

@@ -1,0 +1,110 @@
+import { z } from "zod";
+import { CloudflareApiError } from "../client/errors.js";
+import { type TriageState, triage } from "../triage/findings.js";
+import { listAllPacks } from "./certificate-packs.js";
+import { hostname, zoneId } from "./fields.js";
+import { defineTool, type ToolContext } from "./spec.js";
+
+/** Requests in flight at once: quick, and gentle on the user's rate budget. */
+const CONCURRENCY = 3;
+
+async function inPool<T>(tasks: (() => Promise<T>)[], limit: number): Promise<T[]> {
+  const results: T[] = new Array(tasks.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < tasks.length) {
+      const index = next++;
+      results[index] = await (tasks[index] as () => Promise<T>)();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
+  return results;
+}
+
+async function gather(
+  ctx: ToolContext,
+  zone: string,
+): Promise<Omit<TriageState, "now" | "horizonDays" | "hostFilter">> {
+  const base = `/zones/${encodeURIComponent(zone)}`;
+  const unavailable: string[] = [];
+  let done = 0;
+  const step = async (what: string) => ctx.progress(++done, 5, `read ${what}`);
+  // A secondary part that fails leaves a note; the pack list is the one part triage cannot do without.
+  const optional = async <T>(what: string, path: string): Promise<T | undefined> => {
+    try {
+      const { result } = await ctx.call<T>({ method: "GET", path: `${base}${path}` });
+      return result;
+    } catch (error) {
+      if (ctx.signal.aborted || !(error instanceof CloudflareApiError)) throw error;
+      unavailable.push(`${what} (HTTP ${error.status}${error.errors[0] ? ` ${error.errors[0].code}` : ""})`);
+      return undefined;
+    } finally {
+      await step(what);
+    }
+  };
+  const [packs, verifications, universal, automatic, quota] = await inPool<unknown>(
+    [
+      async () => {
+        const all = await listAllPacks(ctx, zone, { status: "all" });
+        await step("certificate packs");
+        return all;
+      },
+      () => optional("verification details", "/ssl/verification"),
+      () => optional("Universal SSL settings", "/ssl/universal/settings"),
+      () => optional("Automatic SSL/TLS mode", "/settings/ssl_automatic_mode"),
+      () => optional("certificate pack quota", "/ssl/certificate_packs/quota"),
+    ],
+    CONCURRENCY,
+  );
+  const list = packs as Awaited<ReturnType<typeof listAllPacks>>;
+  return {
+    zoneId: zone,
+    packs: list.packs,
+    packsTruncated: list.stoppedBecause,
+    verifications: Array.isArray(verifications) ? verifications : undefined,
+    universal: universal as TriageState["universal"],
+    automatic: automatic as TriageState["automatic"],
+    quota: quota as TriageState["quota"],
+    unavailable,
+  };
+}
+
+export const triageTools = [
+  defineTool({
+    name: "triage_certificates",
+    title: "Triage certificates",
+    description:
+      "Start here for 'what is wrong with my certificates?': reads packs, validation, Universal SSL, Automatic SSL/TLS and quota, and returns findings by severity, each with the records to publish or the tool call to make.",
+    kind: "read",
+    idempotent: true,
+    route: "GET /zones/{zone_id}/ssl/certificate_packs?status=all (and 4 more reads)",
+    permission: "SSL and Certificates: Read",
+    input: z.strictObject({
+      zone_id: zoneId,
+      horizon_days: z.int().min(1).max(365).optional().describe("Expiry window, default 30"),
+      hosts: z.array(hostname).min(1).max(50).optional().describe("Only these hosts"),
+    }),
+    output: z.looseObject({
+      summary: z.string(),
+      healthy: z.boolean(),
+      findings: z.array(
+        z.looseObject({
+          severity: z.string(),
+          code: z.string(),
+          summary: z.string(),
+          next_action: z.looseObject({}),
+        }),
+      ),
+    }),
+    handler: async (args, ctx) => {
+      const state = await gather(ctx, args.zone_id);
+      const report = triage({
+        ...state,
+        now: ctx.now(),
+        horizonDays: args.horizon_days ?? 30,
+        hostFilter: args.hosts,
+      });
+      return { ...report };
+    },
+  }),
+];
