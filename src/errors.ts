@@ -9,6 +9,11 @@ export class UsageError extends Error {
   override name = "UsageError";
 }
 
+/** Cloudflare answered success with a result this tool cannot vouch for; returning it would break the schema. */
+export class UnexpectedAnswer extends Error {
+  override name = "UnexpectedAnswer";
+}
+
 /** A destructive call without approval: nothing was sent; the plan says what would happen. */
 export class ConfirmationRequired extends Error {
   override name = "ConfirmationRequired";
@@ -63,6 +68,9 @@ function describe(spec: ToolSpec, error: unknown): string {
       `What would happen: ${error.plan}`,
       "Tell the user to perform this in the Cloudflare dashboard or from a client that supports elicitation.",
     ].join("\n");
+  }
+  if (error instanceof UnexpectedAnswer) {
+    return `${tool}: Cloudflare answered success, but not with the shape this tool expects (${error.message}). Next step: ${spec.route.startsWith("GET") ? "try again; if it persists, check CLOUDFLARE_BASE_URL points at the Cloudflare API" : `the request may have taken effect. ${spec.ambiguousFailureHint ?? "Read the current state before calling again."}`}`;
   }
   if (error instanceof MissingCredentialsError) {
     return [

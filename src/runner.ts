@@ -6,7 +6,7 @@ import type { CallToolResult, ServerNotification, ServerRequest } from "@modelco
 import type { z } from "zod";
 import type { ApiRequest, CloudflareClient } from "./client/cloudflare.js";
 import { obtainApproval } from "./confirm.js";
-import { type Redact, toErrorResult, UsageError } from "./errors.js";
+import { type Redact, toErrorResult, UnexpectedAnswer, UsageError } from "./errors.js";
 import { asRecord } from "./tools/outputs.js";
 import type { ToolContext, ToolSpec } from "./tools/spec.js";
 
@@ -45,6 +45,13 @@ export async function runTool(
       }
     }
     const structured = (await spec.handler?.(args, ctx)) ?? (await callRoute(spec, args, ctx));
+    // A result that breaks the tool's own output schema would be a protocol error at the client.
+    const checked = spec.output.safeParse(structured);
+    if (!checked.success) {
+      throw new UnexpectedAnswer(
+        checked.error.issues.map((i) => `${i.path.join(".") || "result"}: ${i.message}`).join("; "),
+      );
+    }
     const content: CallToolResult["content"] = [{ type: "text", text: JSON.stringify(structured) }];
     if (deps.sandbox) content.push({ type: "text", text: SANDBOX_NOTE });
     return { content, structuredContent: structured };

@@ -6,10 +6,10 @@ import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type FakeCloudflare, startFakeCloudflare } from "../src/sandbox/api.js";
 import { TOOLS } from "../src/tools/registry.js";
-import { CUSTOM_CERT, manualClock, PACK, TOKEN, textOf, ZONE } from "./helpers/harness.js";
+import { manualClock, PACK, TOKEN, textOf, ZONE } from "./helpers/harness.js";
 import { CLI, SEAL, spawnServer } from "./helpers/spawn.js";
+import { VALID_CALLS } from "./helpers/valid-calls.js";
 
-const PEM = readFileSync(new URL("./fixtures/example-com.pem", import.meta.url), "utf8");
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
 type Server = Awaited<ReturnType<typeof spawnServer>>;
 const structured = <T = Record<string, unknown>>(r: CallToolResult) => r.structuredContent as T;
@@ -29,40 +29,7 @@ describe("sandbox mode, as a newcomer runs it", () => {
     expect(s.stderr()).toMatch(/sandbox: simulated Cloudflare API at http:\/\/127\.0\.0\.1:\d+/);
   });
 
-  const calls: [string, Record<string, unknown>][] = [
-    ["find_zone", { name: "www.example.com" }],
-    ["triage_certificates", { zone_id: ZONE }],
-    ["list_certificate_packs", { zone_id: ZONE, status: "all" }],
-    ["get_certificate_pack", { zone_id: ZONE, certificate_pack_id: PACK.pending }],
-    ["get_certificate_pack_quota", { zone_id: ZONE }],
-    [
-      "order_certificate_pack",
-      {
-        zone_id: ZONE,
-        hosts: ["example.com", "e2e.example.com"],
-        validation_method: "txt",
-        validity_days: 90,
-        certificate_authority: "google",
-      },
-    ],
-    ["restart_certificate_pack_validation", { zone_id: ZONE, certificate_pack_id: PACK.timedOut }],
-    ["delete_certificate_pack", { zone_id: ZONE, certificate_pack_id: PACK.expiring, confirm: true }],
-    ["get_ssl_verification", { zone_id: ZONE, retry: true }],
-    [
-      "update_ssl_verification_method",
-      { zone_id: ZONE, certificate_pack_id: PACK.pending, validation_method: "cname" },
-    ],
-    ["get_universal_ssl_settings", { zone_id: ZONE }],
-    ["update_universal_ssl_settings", { zone_id: ZONE, enabled: true }],
-    ["get_automatic_ssl_mode", { zone_id: ZONE }],
-    ["set_automatic_ssl_mode", { zone_id: ZONE, value: "auto" }],
-    ["get_ssl_recommendation", { zone_id: ZONE }],
-    [
-      "prioritize_custom_certificates",
-      { zone_id: ZONE, certificates: [{ id: CUSTOM_CERT.sni, priority: 3 }], confirm: true },
-    ],
-    ["analyze_certificate", { zone_id: ZONE, certificate: PEM }],
-  ];
+  const calls = Object.entries(VALID_CALLS);
 
   it("has a call for every tool", () => {
     expect(calls.map(([name]) => name).sort()).toEqual(TOOLS.map((t) => t.name).sort());
@@ -348,6 +315,63 @@ describe("start-up and shutdown", () => {
     );
     expect(byId[2]?.error?.code).toBe(-32601);
     expect(byId[3]?.result?.tools).toHaveLength(TOOLS.length);
+  });
+
+  it("a client that leaves mid-call: the request in flight is aborted and the process ends by itself", async () => {
+    const fake = await startFakeCloudflare({ token: TOKEN });
+    fake.inject({ fault: { kind: "delay", ms: 10_000 }, path: "/quota" });
+    const child = spawn(process.execPath, ["--import", SEAL, CLI, "--debug"], {
+      stdio: ["pipe", "pipe", "pipe"],
+      env: { PATH: process.env.PATH ?? "", CLOUDFLARE_API_TOKEN: TOKEN, CLOUDFLARE_BASE_URL: fake.url },
+    });
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString("utf8");
+    });
+    const send = (message: unknown) => child.stdin.write(`${JSON.stringify(message)}\n`);
+    send({
+      jsonrpc: "2.0",
+      id: 1,
+      method: "initialize",
+      params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "raw", version: "1" } },
+    });
+    send({ jsonrpc: "2.0", method: "notifications/initialized" });
+    send({
+      jsonrpc: "2.0",
+      id: 2,
+      method: "tools/call",
+      params: { name: "get_certificate_pack_quota", arguments: { zone_id: ZONE } },
+    });
+    const deadline = Date.now() + 5000;
+    while (fake.log.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
+    const leftAt = Date.now();
+    child.stdin.end();
+    expect(await exited).toBe(0);
+    expect(Date.now() - leftAt).toBeLessThan(2000);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(fake.log[0]?.abandoned).toBe(true);
+    expect(stderr).toMatch(/shutting down: stdin closed/);
+    expect(stderr).not.toMatch(/forced exit/);
+    await fake.close();
+  });
+
+  it("an oversized message is answered with an error and the server keeps serving", async () => {
+    const s = await spawnServer(["--sandbox"]);
+    try {
+      const huge = await s.client.callTool({
+        name: "analyze_certificate",
+        arguments: {
+          zone_id: ZONE,
+          certificate: `-----BEGIN CERTIFICATE-----\n${"A".repeat(4 * 1024 * 1024)}`,
+        },
+      });
+      expect(huge.isError).toBe(true);
+      expect(textOf(huge as CallToolResult)).toMatch(/certificate: a PEM chain of at most 64 KiB/);
+      expect((await s.client.listTools()).tools).toHaveLength(TOOLS.length);
+    } finally {
+      await s.close();
+    }
   });
 
   it("SIGTERM ends it cleanly", async () => {

@@ -42,6 +42,8 @@ export interface ClientOptions {
   maxAttempts?: number;
   /** The longest the client waits in all for 429s and back-off within one call. */
   maxRetryWaitMs?: number;
+  /** Waits before each retry of a failed GET (the last repeats); tests shorten them. */
+  backoffMs?: number[];
   /** Larger answers are refused rather than read. */
   maxBodyBytes?: number;
   rateBudget?: RateBudget | null;
@@ -51,7 +53,7 @@ export interface ClientOptions {
   onRequest?: (method: string, path: string, status: number, ms: number) => void;
 }
 
-const RETRY_BACKOFF_MS = [200, 800, 2000];
+const DEFAULT_BACKOFF_MS = [200, 800, 2000];
 
 export class CloudflareClient {
   private readonly agent: Agent;
@@ -156,9 +158,9 @@ export class CloudflareClient {
         if (req.signal?.aborted) throw this.cancelled(req, !safeToRepeat);
         const failure = isTimeout(error) ? "timeout" : "network";
         const neverConnected = isConnectFailure(error);
-        if ((safeToRepeat || neverConnected) && canRetry && this.fits(waitedMs, backoff(attempt))) {
+        if ((safeToRepeat || neverConnected) && canRetry && this.fits(waitedMs, this.backoff(attempt))) {
           await wait(
-            backoff(attempt),
+            this.backoff(attempt),
             `retrying after ${failure === "timeout" ? "a timeout" : "a connection failure"}`,
           );
           continue;
@@ -176,7 +178,7 @@ export class CloudflareClient {
 
       if (status === 429) {
         // Cloudflare did not process a rate-limited request, so any method may be sent again.
-        const ms = retryAfterMs ?? backoff(attempt);
+        const ms = retryAfterMs ?? this.backoff(attempt);
         if (canRetry && this.fits(waitedMs, ms)) {
           await wait(ms, "Cloudflare rate limit (HTTP 429)");
           continue;
@@ -193,9 +195,9 @@ export class CloudflareClient {
 
       const envelope = parseEnvelope(text);
       if (status >= 500 || !envelope) {
-        if (safeToRepeat && canRetry && this.fits(waitedMs, backoff(attempt))) {
+        if (safeToRepeat && canRetry && this.fits(waitedMs, this.backoff(attempt))) {
           await wait(
-            backoff(attempt),
+            this.backoff(attempt),
             envelope ? `retrying after HTTP ${status}` : "retrying after an unreadable answer",
           );
           continue;
@@ -231,6 +233,11 @@ export class CloudflareClient {
       if (value !== undefined) url.searchParams.set(key, String(value));
     }
     return url.href;
+  }
+
+  private backoff(attempt: number): number {
+    const schedule = this.options.backoffMs ?? DEFAULT_BACKOFF_MS;
+    return schedule[Math.min(attempt - 1, schedule.length - 1)] as number;
   }
 
   private fits(waitedMs: number, nextMs: number): boolean {
@@ -325,10 +332,6 @@ function retryAfter(retryAfterHeader: string | undefined, ratelimit: string | un
   }
   const reset = ratelimit ? /(?:^|;)\s*t=(\d+)/.exec(ratelimit)?.[1] : undefined;
   return reset === undefined ? undefined : Number(reset) * 1000;
-}
-
-function backoff(attempt: number): number {
-  return RETRY_BACKOFF_MS[Math.min(attempt - 1, RETRY_BACKOFF_MS.length - 1)] as number;
 }
 
 function errorCode(error: unknown): string {

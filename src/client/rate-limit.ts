@@ -15,6 +15,7 @@ export class RateLimiter {
   constructor(
     private readonly budget: RateBudget,
     private readonly now: () => number = Date.now,
+    private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void> = abortableSleep,
   ) {}
 
   /** Resolves when one more request fits the budget; says how long it waits, when it waits. */
@@ -40,7 +41,7 @@ export class RateLimiter {
         return;
       }
       onWait?.(waitMs, reason);
-      await abortableSleep(waitMs, signal);
+      await this.sleep(waitMs, signal);
     }
   }
 

@@ -24,6 +24,8 @@ export interface LoggedRequest {
   headers: Record<string, string | undefined>;
   /** The client went away before the answer was complete (a cancelled or timed-out request). */
   abandoned?: boolean;
+  /** The status answered, once the answer is complete (absent for a reset connection). */
+  status?: number;
 }
 
 export type Fault =
@@ -579,7 +581,8 @@ export async function startFakeCloudflare(options: FakeOptions = {}): Promise<Fa
     };
     log.push(entry);
     res.on("close", () => {
-      if (!res.writableFinished) entry.abandoned = true;
+      if (res.writableFinished) entry.status = res.statusCode;
+      else entry.abandoned = true;
     });
 
     const fault = takeFault(method, path);
