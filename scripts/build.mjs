@@ -3,6 +3,23 @@
 import { chmod } from "node:fs/promises";
 import { build } from "esbuild";
 
+// The server validates elicitation answers with zod (src/schema-validator.ts), so the SDK's ajv provider is
+// never used; leaving it out saves loading ajv at every start. Should anything call it, it says so loudly.
+const withoutAjv = {
+  name: "without-ajv",
+  setup(build) {
+    build.onResolve({ filter: /validation\/ajv-provider\.js$/ }, () => ({
+      path: "ajv-provider",
+      namespace: "without-ajv",
+    }));
+    build.onLoad({ filter: /.*/, namespace: "without-ajv" }, () => ({
+      contents:
+        'export class AjvJsonSchemaValidator { getValidator() { throw new Error("ajv is not bundled: pass jsonSchemaValidator to the Server"); } }',
+      loader: "js",
+    }));
+  },
+};
+
 await build({
   entryPoints: ["src/cli.ts"],
   outfile: "dist/cli.js",
@@ -10,7 +27,11 @@ await build({
   platform: "node",
   format: "esm",
   target: "node20",
-  minifySyntax: true,
+  // Minified, the bundle is about half the size and parses measurably faster at start-up (BENCHMARKS.md);
+  // names are kept so that a stack trace still reads.
+  minify: true,
+  keepNames: true,
+  plugins: [withoutAjv],
   legalComments: "none",
   logLevel: "warning",
   banner: {

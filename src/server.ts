@@ -14,6 +14,7 @@ import type { CloudflareClient } from "./client/cloudflare.js";
 import { instructionsFor } from "./instructions.js";
 import { PROMPTS, renderPrompt } from "./prompts.js";
 import { runTool } from "./runner.js";
+import { zodSchemaValidator } from "./schema-validator.js";
 import { toolsFor } from "./tools/registry.js";
 import { annotationsFor, type ToolSpec } from "./tools/spec.js";
 import { NAME, VERSION } from "./version.js";
@@ -37,7 +38,11 @@ export function createServer({ config, client, redact, now = Date.now }: ServerD
   const byName = new Map(tools.map((spec) => [spec.name, spec]));
   const server = new Server(
     { name: NAME, version: VERSION, title: "Cloudflare SSL/TLS" },
-    { capabilities: { tools: {}, prompts: {} }, instructions: instructionsFor(config) },
+    {
+      capabilities: { tools: {}, prompts: {} },
+      instructions: instructionsFor(config),
+      jsonSchemaValidator: zodSchemaValidator,
+    },
   );
 
   // Converted once, on first use: a server that is never asked for its list never pays for it.

@@ -120,6 +120,19 @@ describe.each(DESTRUCTIVE)("$tool", ({ tool, args, plan }) => {
   });
 });
 
+describe("elicitation answers are checked against the schema asked with", () => {
+  it("an answer of the wrong type approves nothing", async () => {
+    await start({ elicit: () => ({ action: "accept", content: { approve: "yes" } }) });
+    const result = await h.call("delete_certificate_pack", {
+      zone_id: ZONE,
+      certificate_pack_id: PACK.expiring,
+    });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(/Nothing was changed/);
+    expect(mutations()).toEqual([]);
+  });
+});
+
 describe("plans read the current state", () => {
   it("disabling Universal SSL names hosts that would be left without a certificate", async () => {
     await start();

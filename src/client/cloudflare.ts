@@ -1,6 +1,6 @@
 // The only code that speaks HTTP: base URL, auth, one keep-alive pool, timeouts, bounded retries, the v4
 // envelope and typed errors.
-import { Agent, request } from "undici";
+import type { Agent } from "undici";
 import { abortableSleep } from "../util/sleep.js";
 import { type ApiMessage, CloudflareApiError, MissingCredentialsError, TransportError } from "./errors.js";
 import { type RateBudget, RateLimiter } from "./rate-limit.js";
@@ -55,8 +55,18 @@ export interface ClientOptions {
 
 const DEFAULT_BACKOFF_MS = [200, 800, 2000];
 
+/**
+ * undici is half of the bundle and is not needed to start or to list tools: it is loaded with the first
+ * request, which keeps the IDE's wait for the server short (see BENCHMARKS.md).
+ */
+let undici: Promise<typeof import("undici")> | undefined;
+const loadUndici = () => {
+  undici ??= import("undici");
+  return undici;
+};
+
 export class CloudflareClient {
-  private readonly agent: Agent;
+  private agent: Agent | undefined;
   private readonly limiter: RateLimiter | undefined;
   private readonly base: URL;
   private readonly maxAttempts: number;
@@ -65,11 +75,6 @@ export class CloudflareClient {
 
   constructor(private readonly options: ClientOptions) {
     this.base = new URL(options.baseUrl.endsWith("/") ? options.baseUrl : `${options.baseUrl}/`);
-    this.agent = new Agent({
-      keepAliveTimeout: options.keepAliveTimeoutMs ?? 30_000,
-      connections: 16,
-      connect: { timeout: Math.min(options.timeoutMs, 10_000) },
-    });
     this.limiter = options.rateBudget ? new RateLimiter(options.rateBudget) : undefined;
     this.maxAttempts = options.maxAttempts ?? 4;
     this.maxRetryWaitMs = options.maxRetryWaitMs ?? 60_000;
@@ -87,12 +92,22 @@ export class CloudflareClient {
 
   /** Lets requests in flight finish, then closes the pool. */
   async close(): Promise<void> {
-    await this.agent.close();
+    await this.agent?.close();
   }
 
   /** Aborts requests in flight and closes the pool (the client has gone). */
   async destroy(): Promise<void> {
-    await this.agent.destroy();
+    await this.agent?.destroy();
+  }
+
+  private async pool(): Promise<{ agent: Agent; request: typeof import("undici")["request"] }> {
+    const { Agent, request } = await loadUndici();
+    this.agent ??= new Agent({
+      keepAliveTimeout: this.options.keepAliveTimeoutMs ?? 30_000,
+      connections: 16,
+      connect: { timeout: Math.min(this.options.timeoutMs, 10_000) },
+    });
+    return { agent: this.agent, request };
   }
 
   async request<T = unknown>(req: ApiRequest): Promise<ApiResponse<T>> {
@@ -138,12 +153,13 @@ export class CloudflareClient {
         const signal = req.signal
           ? AbortSignal.any([req.signal, AbortSignal.timeout(this.options.timeoutMs)])
           : AbortSignal.timeout(this.options.timeoutMs);
+        const { agent, request } = await this.pool();
         const res = await request(url, {
           method: req.method,
           headers,
           body,
           signal,
-          dispatcher: this.agent,
+          dispatcher: agent,
           headersTimeout: this.options.timeoutMs,
           bodyTimeout: this.options.timeoutMs,
         });

@@ -1,0 +1,98 @@
+// What the benchmarks share: starting the server as a client would, timing, percentiles, process memory.
+import { type ChildProcess, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+
+export const CLI = "dist/cli.js";
+
+export function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
+}
+
+export const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+/** Resident and peak memory of a process, in MiB, from /proc. */
+export function memoryOf(pid: number): { rssMiB: number; peakMiB: number } {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+  return { rssMiB: round(kb("VmRSS") / 1024, 1), peakMiB: round(kb("VmHWM") / 1024, 1) };
+}
+
+export async function connect(args: string[], env: Record<string, string>) {
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [CLI, ...args],
+    env: { PATH: process.env.PATH ?? "", ...env },
+    stderr: "pipe",
+  });
+  let stderr = "";
+  transport.stderr?.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString("utf8");
+  });
+  const client = new Client({ name: "bench", version: "1.0.0" });
+  await client.connect(transport);
+  await client.listTools();
+  return { client, pid: transport.pid as number, stderr: () => stderr };
+}
+
+/**
+ * Milliseconds from spawn to the initialize answer and to the tools/list answer, writing both requests at
+ * once as a client does.
+ */
+export function coldStart(
+  command: string,
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ initialize: number; list: number }> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child: ChildProcess = spawn(command, args, {
+      env: { PATH: process.env.PATH ?? "", ...env },
+      stdio: ["pipe", "pipe", "ignore"],
+    });
+    let buffer = "";
+    let initialize = 0;
+    child.stdout?.on("data", (chunk: Buffer) => {
+      buffer += chunk.toString("utf8");
+      if (!initialize && buffer.includes('"id":1')) initialize = performance.now() - started;
+      if (buffer.includes('"id":2')) {
+        const list = performance.now() - started;
+        child.kill();
+        resolve({ initialize, list });
+      }
+    });
+    child.on("error", reject);
+    child.on("exit", (code) =>
+      reject(new Error(`${args.join(" ")} exited with ${code} before answering tools/list`)),
+    );
+    const send = (m: unknown) => child.stdin?.write(`${JSON.stringify(m)}\n`);
+    send({
+      jsonrpc: "2.0",
+      id: 1,
+      method: "initialize",
+      params: {
+        protocolVersion: "2025-06-18",
+        capabilities: {},
+        clientInfo: { name: "bench", version: "1" },
+      },
+    });
+    send({ jsonrpc: "2.0", method: "notifications/initialized" });
+    send({ jsonrpc: "2.0", id: 2, method: "tools/list" });
+  });
+}
+
+export function timeProcess(command: string, args: string[]): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(command, args, { stdio: "ignore" });
+    child.on("exit", () => resolve(performance.now() - started));
+    child.on("error", reject);
+  });
+}
+
+export function table(rows: (string | number)[][]): string {
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => String(r[i]).length))) ?? [];
+  return rows.map((r) => r.map((c, i) => String(c).padEnd(widths[i] as number)).join("  ")).join("\n");
+}
