@@ -300,6 +300,37 @@ describe("list_certificate_packs", () => {
     expect(h.fake.log.every((l) => l.query.per_page === "50")).toBe(true);
   });
 
+  it("all_pages over 600 packs reads and counts them all, and lists at most 250", async () => {
+    const zone = h.fake.zones.get(ZONE);
+    for (let i = 0; i < 593; i++) {
+      zone?.packs.set(`bulk${i}`, {
+        id: `bulk${i}`,
+        type: "advanced",
+        status: i % 2 ? "active" : "pending_validation",
+        hosts: ["example.com"],
+        certificates: [],
+      });
+    }
+    const r = (await h.call("list_certificate_packs", { zone_id: ZONE, status: "all", all_pages: true }))
+      .structuredContent as {
+      packs: unknown[];
+      read: number;
+      total_count: number;
+      by_status: Record<string, number>;
+      by_type: Record<string, number>;
+      omitted: string;
+    };
+    expect(r.read).toBe(600);
+    expect(r.total_count).toBe(600);
+    expect(r.packs).toHaveLength(250);
+    expect(Object.values(r.by_status).reduce((a, b) => a + b, 0)).toBe(600);
+    expect(r.by_type).toMatchObject({ advanced: 597, universal: 1, sni_custom: 1, legacy_custom: 1 });
+    expect(r.omitted).toMatch(
+      /^350 more packs were read and counted but not listed; use page and per_page \(50\) from page 6/,
+    );
+    expect(h.fake.log).toHaveLength(12);
+  });
+
   it("all_pages stops on a server that ignores page", async () => {
     const zone = h.fake.zones.get(ZONE);
     for (let i = 0; i < 60; i++) {

@@ -8,6 +8,11 @@ import { defineTool, type ToolContext } from "./spec.js";
 const packsPath = "/zones/{zone_id}/ssl/certificate_packs";
 /** Stops `all_pages` on a server that never runs out of pages: 200 pages of 50 is 10,000 packs. */
 export const MAX_PAGES = 200;
+/**
+ * The most pack summaries `all_pages` returns (about 12,000 tokens): every page is still read and counted,
+ * but 10,000 summaries would be half a million tokens, more than any model's context.
+ */
+export const MAX_LISTED = 250;
 
 const LIST_INPUT = z.strictObject({
   zone_id: zoneId,
@@ -121,6 +126,8 @@ export const certificatePackTools = [
       packs: z.array(packSummary),
       total_count: z.number().optional(),
       pages_read: z.number().optional(),
+      by_status: z.record(z.string(), z.number()).optional(),
+      omitted: z.string().optional(),
       stopped_because: z.string().optional(),
     }),
     request: ({ status, deploy, page, per_page }) => ({ query: { status, deploy, page, per_page } }),
@@ -134,10 +141,23 @@ export const certificatePackTools = [
         throw new UsageError("all_pages reads every page itself: leave out page and per_page, or all_pages.");
       }
       const all = await listAllPacks(ctx, args.zone_id, { status: args.status, deploy: args.deploy });
+      const countBy = (key: "status" | "type") =>
+        Object.fromEntries(
+          [
+            ...all.packs.reduce((m, p) => m.set(p[key], (m.get(p[key]) ?? 0) + 1), new Map<string, number>()),
+          ].sort((a, b) => b[1] - a[1]),
+        );
+      const omitted = Math.max(0, all.packs.length - MAX_LISTED);
       return asRecord({
-        packs: all.packs.map(summarizePack),
-        total_count: all.totalCount,
+        packs: all.packs.slice(0, MAX_LISTED).map(summarizePack),
+        total_count: all.totalCount ?? all.packs.length,
+        read: all.packs.length,
+        by_status: countBy("status"),
+        by_type: countBy("type"),
         pages_read: all.pages,
+        omitted: omitted
+          ? `${omitted} more packs were read and counted but not listed; use page and per_page (50) from page ${Math.floor(MAX_LISTED / 50) + 1}, or get_certificate_pack, for them`
+          : undefined,
         stopped_because: all.stoppedBecause,
       });
     },

@@ -124,12 +124,20 @@ function reorderArguments(zoneId: string, pack: RawPack): Record<string, unknown
 
 /** The zone apex: the name most hosts are at or below. */
 function apexOf(hosts: string[]): string | undefined {
-  const names = [...new Set(hosts.map((h) => h.replace(/^\*\./, "")))];
-  let best: { name: string; count: number } | undefined;
+  const names = new Set(hosts.map((h) => h.replace(/^\*\./, "")));
+  // Each name counts once for itself and for each of its parents that is also a name: linear in the hosts.
+  const count = new Map<string, number>();
   for (const name of names) {
-    const count = names.filter((h) => h === name || h.endsWith(`.${name}`)).length;
-    if (!best || count > best.count || (count === best.count && name.length < best.name.length))
-      best = { name, count };
+    for (let at = 0; at !== -1; at = name.indexOf(".", at + 1)) {
+      const suffix = at === 0 ? name : name.slice(at + 1);
+      if (names.has(suffix)) count.set(suffix, (count.get(suffix) ?? 0) + 1);
+      if (at === 0 && !name.includes(".")) break;
+    }
+  }
+  let best: { name: string; count: number } | undefined;
+  for (const [name, n] of count) {
+    if (!best || n > best.count || (n === best.count && name.length < best.name.length))
+      best = { name, count: n };
   }
   return best?.name;
 }
@@ -334,8 +342,15 @@ export function triage(state: TriageState): TriageReport {
   }
 
   const allHosts = [...new Set([...packs.flatMap((p) => p.hosts ?? []), ...(filter ?? [])])].filter(relevant);
+  // Indexed once, so that coverage is linear in the number of hosts, not hosts times packs.
+  const coverageOf = (set: RawPack[]) => {
+    const names = new Set(set.flatMap((p) => p.hosts ?? []));
+    return (host: string) =>
+      names.has(host) || (host.includes(".") && names.has(`*.${host.slice(host.indexOf(".") + 1)}`));
+  };
+  const servingCovers = coverageOf(serving);
   const coveredBy = (host: string, set: RawPack[]) =>
-    set.some((p) => (p.hosts ?? []).some((h) => covers(h, host)));
+    set === serving ? servingCovers(host) : coverageOf(set)(host);
   const uncovered = allHosts.filter((h) => !coveredBy(h, serving));
   const apex = apexOf(state.packs.flatMap((p) => p.hosts ?? []));
   if (state.universal?.enabled === false) {
@@ -354,12 +369,8 @@ export function triage(state: TriageState): TriageReport {
     });
   }
   if (uncovered.length) {
-    const pending = uncovered.filter((h) =>
-      coveredBy(
-        h,
-        packs.filter((p) => !SERVING.has(p.status)),
-      ),
-    );
+    const pendingCovers = coverageOf(packs.filter((p) => !SERVING.has(p.status)));
+    const pending = uncovered.filter(pendingCovers);
     add({
       severity: "high",
       code: "hosts_uncovered",
