@@ -6,7 +6,7 @@ import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type FakeCloudflare, startFakeCloudflare } from "../src/sandbox/api.js";
 import { TOOLS } from "../src/tools/registry.js";
-import { manualClock, PACK, TOKEN, textOf, ZONE } from "./helpers/harness.js";
+import { addPacks, manualClock, PACK, TOKEN, textOf, ZONE } from "./helpers/harness.js";
 import { CLI, SEAL, spawnServer } from "./helpers/spawn.js";
 import { VALID_CALLS } from "./helpers/valid-calls.js";
 
@@ -184,22 +184,13 @@ describe("against a fake the test controls", () => {
   });
 
   it("a list that ignores page, followed with all_pages, ends", async () => {
-    const zone = fake.zones.get(ZONE);
-    for (let i = 0; i < 55; i++) {
-      zone?.packs.set(`bulk${i}`, {
-        id: `bulk${i}`,
-        type: "advanced",
-        status: "active",
-        hosts: ["example.com"],
-        certificates: [],
-      });
-    }
+    addPacks(fake, 55, "bulk");
     fake.inject({ fault: { kind: "ignore_page" }, path: "/certificate_packs", times: 50 });
     const result = structured<{ packs: unknown[]; stopped_because: string }>(
       await call("list_certificate_packs", { zone_id: ZONE, all_pages: true }),
     );
     expect(result.stopped_because).toMatch(/repeated/);
-    for (let i = 0; i < 55; i++) zone?.packs.delete(`bulk${i}`);
+    for (let i = 0; i < 55; i++) fake.zones.get(ZONE)?.packs.delete(`bulk${i}`);
   });
 
   it("a huge answer is refused, not read", async () => {

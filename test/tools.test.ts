@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { TOOLS } from "../src/tools/registry.js";
 import {
+  addPacks,
   CUSTOM_CERT,
   FREE_ZONE,
   type Harness,
@@ -282,16 +283,7 @@ describe("list_certificate_packs", () => {
   });
 
   it("all_pages follows every page and reports the totals", async () => {
-    const zone = h.fake.zones.get(ZONE);
-    for (let i = 0; i < 120; i++) {
-      zone?.packs.set(`extra${i}`, {
-        id: `extra${i}`,
-        type: "advanced",
-        status: "active",
-        hosts: ["example.com"],
-        certificates: [],
-      });
-    }
+    addPacks(h.fake, 120, "extra");
     const r = (await h.call("list_certificate_packs", { zone_id: ZONE, status: "all", all_pages: true }))
       .structuredContent as { packs: unknown[]; total_count: number; pages_read: number };
     expect(r.packs).toHaveLength(127);
@@ -301,16 +293,7 @@ describe("list_certificate_packs", () => {
   });
 
   it("all_pages over 600 packs reads and counts them all, and lists at most 250", async () => {
-    const zone = h.fake.zones.get(ZONE);
-    for (let i = 0; i < 593; i++) {
-      zone?.packs.set(`bulk${i}`, {
-        id: `bulk${i}`,
-        type: "advanced",
-        status: i % 2 ? "active" : "pending_validation",
-        hosts: ["example.com"],
-        certificates: [],
-      });
-    }
+    addPacks(h.fake, 593, "bulk", (i) => ({ status: i % 2 ? "active" : "pending_validation" }));
     const r = (await h.call("list_certificate_packs", { zone_id: ZONE, status: "all", all_pages: true }))
       .structuredContent as {
       packs: unknown[];
@@ -332,16 +315,7 @@ describe("list_certificate_packs", () => {
   });
 
   it("all_pages stops on a server that ignores page", async () => {
-    const zone = h.fake.zones.get(ZONE);
-    for (let i = 0; i < 60; i++) {
-      zone?.packs.set(`extra${i}`, {
-        id: `extra${i}`,
-        type: "advanced",
-        status: "active",
-        hosts: ["example.com"],
-        certificates: [],
-      });
-    }
+    addPacks(h.fake, 60, "extra");
     h.fake.inject({ fault: { kind: "ignore_page" }, path: "/certificate_packs", times: 100 });
     const r = (await h.call("list_certificate_packs", { zone_id: ZONE, status: "all", all_pages: true }))
       .structuredContent as { packs: unknown[]; stopped_because: string };

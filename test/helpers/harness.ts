@@ -10,7 +10,7 @@ import {
 import { type ClientOptions, CloudflareClient, type Credentials } from "../../src/client/cloudflare.js";
 import { redactorFor } from "../../src/redact.js";
 import { type FakeCloudflare, startFakeCloudflare } from "../../src/sandbox/api.js";
-import { DEMO_ZONE_ID, FREE_ZONE_ID, idFor } from "../../src/sandbox/state.js";
+import { DEMO_ZONE_ID, FREE_ZONE_ID, idFor, type Pack } from "../../src/sandbox/state.js";
 import { createServer } from "../../src/server.js";
 
 export const ZONE = DEMO_ZONE_ID;
@@ -34,6 +34,28 @@ export const CUSTOM_CERT = {
   sni: idFor(ZONE, "custom-certificate", "custom-sni"),
   legacy: idFor(ZONE, "custom-certificate", "custom-legacy"),
 };
+
+/** Adds `count` advanced packs to the demo zone, ids `${prefix}0`…, each shaped by `make` if given. */
+export function addPacks(
+  fake: FakeCloudflare,
+  count: number,
+  prefix: string,
+  make: (i: number) => Partial<Pack> = () => ({}),
+) {
+  const zone = fake.zones.get(ZONE);
+  if (!zone) throw new Error("the demo zone is missing");
+  for (let i = 0; i < count; i++) {
+    const id = `${prefix}${i}`;
+    zone.packs.set(id, {
+      id,
+      type: "advanced",
+      status: "active",
+      hosts: ["example.com"],
+      certificates: [],
+      ...make(i),
+    });
+  }
+}
 
 export function manualClock(start = START) {
   let now = start;
