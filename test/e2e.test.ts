@@ -200,6 +200,49 @@ describe("against a fake the test controls", () => {
   });
 });
 
+describe("secrets with debug logging on", () => {
+  it("no message and no stderr line carries the token, even when the API echoes it", async () => {
+    const fake = await startFakeCloudflare({ token: TOKEN });
+    const s = await spawnServer(["--debug"], { CLOUDFLARE_API_TOKEN: TOKEN, CLOUDFLARE_BASE_URL: fake.url });
+    const seen: string[] = [];
+    const deliver = s.transport.onmessage;
+    s.transport.onmessage = (message) => {
+      seen.push(JSON.stringify(message));
+      deliver?.(message);
+    };
+    try {
+      const echo = JSON.stringify({
+        success: false,
+        errors: [{ code: 1000, message: `token ${TOKEN}` }],
+        messages: [],
+        result: null,
+      });
+      for (const fault of [
+        { kind: "status", status: 400, body: echo },
+        { kind: "status", status: 503, body: echo },
+        { kind: "html_502" },
+      ] as const) {
+        fake.inject({ fault, times: 10 });
+        for (const [name, args] of Object.entries(VALID_CALLS)) {
+          await s.client.callTool({ name, arguments: args }, undefined, { onprogress: () => {} });
+        }
+        fake.clearFaults();
+      }
+      await s.client.callTool({ name: "triage_certificates", arguments: { zone_id: ZONE } }, undefined, {
+        onprogress: () => {},
+      });
+      expect(s.stderr()).toMatch(/debug: GET \/zones\//);
+      expect(seen.length).toBeGreaterThan(50);
+      expect(seen.join("\n")).toContain("[redacted]");
+      expect(seen.join("\n")).not.toContain(TOKEN);
+      expect(s.stderr()).not.toContain(TOKEN);
+    } finally {
+      await s.close();
+      await fake.close();
+    }
+  });
+});
+
 describe("start-up and shutdown", () => {
   const run = (args: string[], env: Record<string, string> = {}) =>
     spawnSync(process.execPath, ["--import", SEAL, CLI, ...args], {
