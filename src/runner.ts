@@ -52,9 +52,12 @@ export async function runTool(
         checked.error.issues.map((i) => `${i.path.join(".") || "result"}: ${i.message}`).join("; "),
       );
     }
-    const content: CallToolResult["content"] = [{ type: "text", text: JSON.stringify(structured) }];
+    // Successes pass the redactor too: nothing Cloudflare sends back may carry a secret out.
+    const raw = JSON.stringify(structured);
+    const text = deps.redact(raw);
+    const content: CallToolResult["content"] = [{ type: "text", text }];
     if (deps.sandbox) content.push({ type: "text", text: SANDBOX_NOTE });
-    return { content, structuredContent: structured };
+    return { content, structuredContent: text === raw ? structured : JSON.parse(text) };
   } catch (error) {
     return toErrorResult(spec, error, deps.redact);
   }

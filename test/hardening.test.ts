@@ -273,6 +273,23 @@ describe("secrets", () => {
           await h.call("get_certificate_pack", { zone_id: ZONE, certificate_pack_id: TOKEN.slice(0, 30) }),
         ),
       );
+      // A success that carries them.
+      h.fake.inject({
+        fault: {
+          kind: "status",
+          status: 200,
+          body: JSON.stringify({
+            success: true,
+            errors: [],
+            messages: [],
+            result: { enabled: true, note: `${TOKEN} ${KEY} ${EMAIL}` },
+          }),
+        },
+      });
+      const success = await h.call("get_universal_ssl_settings", { zone_id: ZONE });
+      expect(success.isError).toBeFalsy();
+      expect((success.structuredContent as { note: string }).note).toContain("[redacted]");
+      texts.push(JSON.stringify(success));
       const all = texts.join("\n");
       // The secrets this server was given; the API echoed all three, so each must come out redacted.
       const configured = Object.values(credentials) as string[];

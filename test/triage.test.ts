@@ -296,6 +296,20 @@ describe("scope and size", () => {
   });
 });
 
+describe("failure", () => {
+  it("when the pack list cannot be read, triage fails clearly and sends nothing after it returns", async () => {
+    await start({ client: { backoffMs: [5], maxAttempts: 2 } });
+    h.fake.inject({ fault: { kind: "status", status: 503 }, path: "/certificate_packs", times: 10 });
+    h.fake.inject({ fault: { kind: "delay", ms: 150 }, path: "/ssl/", times: 10 });
+    const result = await h.call("triage_certificates", { zone_id: ZONE });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(/triage_certificates failed: .*HTTP 503/);
+    const sent = h.fake.log.length;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(h.fake.log.length).toBe(sent);
+  });
+});
+
 describe("progress and cancellation", () => {
   it("reports progress as it reads", async () => {
     await start();

@@ -8,16 +8,26 @@ import { defineTool, type ToolContext } from "./spec.js";
 /** Requests in flight at once: quick, and gentle on the user's rate budget. */
 const CONCURRENCY = 3;
 
+/**
+ * Runs tasks, `limit` at a time. After the first failure it starts nothing new and waits for the tasks in
+ * flight to settle before failing, so that no request outlives the call that made it.
+ */
 async function inPool<T>(tasks: (() => Promise<T>)[], limit: number): Promise<T[]> {
   const results: T[] = new Array(tasks.length);
   let next = 0;
+  let failure: { error: unknown } | undefined;
   const worker = async () => {
-    while (next < tasks.length) {
+    while (!failure && next < tasks.length) {
       const index = next++;
-      results[index] = await (tasks[index] as () => Promise<T>)();
+      try {
+        results[index] = await (tasks[index] as () => Promise<T>)();
+      } catch (error) {
+        failure ??= { error };
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
+  if (failure) throw failure.error;
   return results;
 }
 
