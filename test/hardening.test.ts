@@ -141,14 +141,14 @@ const FAULTS: Record<string, Fault> = {
 describe("a misbehaving API, across every tool", () => {
   const cases = TOOLS.flatMap((t) =>
     Object.entries(FAULTS).flatMap(([name, fault]) => [
-      [t.name, name, fault, 1] as const,
-      [t.name, name, fault, 100] as const,
+      [t.name, name, 1, fault] as const,
+      [t.name, name, 100, fault] as const,
     ]),
   );
 
   it.each(cases)(
     "%s with %s (%i times): a clear error or a correct result, nothing taking effect twice",
-    async (tool, _, fault, times) => {
+    async (tool, _, times, fault) => {
       const h = await startHarness({
         client: { timeoutMs: 250, backoffMs: [5, 10, 20], maxBodyBytes: 100_000 },
       });
