@@ -313,8 +313,7 @@ describe("failure", () => {
 describe("progress and cancellation", () => {
   it("reports progress as it reads", async () => {
     await start();
-    const progress: { progress: number; message?: string }[] = [];
-    await h.call("triage_certificates", { zone_id: ZONE }, { onprogress: (p) => progress.push(p as never) });
+    const { progress } = await h.callWatched("triage_certificates", { zone_id: ZONE });
     expect(progress.length).toBeGreaterThanOrEqual(5);
     const values = progress.map((p) => p.progress);
     expect(values).toEqual([...values].sort((a, b) => a - b));

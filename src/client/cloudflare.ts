@@ -81,15 +81,6 @@ export class CloudflareClient {
     this.maxBodyBytes = options.maxBodyBytes ?? 8 * 1024 * 1024;
   }
 
-  get hasCredentials(): boolean {
-    return this.options.credentials !== undefined;
-  }
-
-  /** The base URL's origin and path, for messages (it never holds a secret). */
-  get baseUrl(): string {
-    return this.base.href.replace(/\/$/, "");
-  }
-
   /** Lets requests in flight finish, then closes the pool. */
   async close(): Promise<void> {
     await this.agent?.close();

@@ -83,6 +83,11 @@ export interface Harness {
   fake: FakeCloudflare;
   mcp: Client;
   tools: Tool[];
+  /** A call with the progress notifications it sent and how long it took. */
+  callWatched(
+    name: string,
+    args: Record<string, unknown>,
+  ): Promise<{ result: CallToolResult; progress: { progress: number; message?: string }[]; ms: number }>;
   call(
     name: string,
     args: Record<string, unknown>,
@@ -140,6 +145,14 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     tools,
     call: (name, args, callOptions) =>
       mcp.callTool({ name, arguments: args }, undefined, callOptions as never) as Promise<CallToolResult>,
+    callWatched: async (name, args) => {
+      const progress: { progress: number; message?: string }[] = [];
+      const started = Date.now();
+      const result = (await mcp.callTool({ name, arguments: args }, undefined, {
+        onprogress: (p) => progress.push(p),
+      })) as CallToolResult;
+      return { result, progress, ms: Date.now() - started };
+    },
     drain: () => {
       const fresh = fake.log.slice(seen);
       seen = fake.log.length;
