@@ -31,6 +31,9 @@ const tokens = (value: unknown) => encode(typeof value === "string" ? value : JS
 const bytes = (value: unknown) =>
   Buffer.byteLength(typeof value === "string" ? value : JSON.stringify(value));
 const section = (title: string) => console.log(`\n## ${title}`);
+/** The built server against the fake, with no rate budget: the benchmarks measure the server, not the wait. */
+const serverAgainst = (fake: FakeCloudflare) =>
+  connect(["--rate-limit", "0"], { CLOUDFLARE_API_TOKEN: TOKEN, CLOUDFLARE_BASE_URL: fake.url });
 
 async function unbundledBuild(): Promise<string> {
   const files = readdirSync("src", { recursive: true, encoding: "utf8" })
@@ -150,10 +153,7 @@ function footprint() {
 async function overhead(fake: FakeCloudflare) {
   section("Per-call overhead: tools/call over stdio vs a direct undici request to the same fake (ms)");
   const n = quick ? 300 : 2000;
-  const server = await connect(["--rate-limit", "0"], {
-    CLOUDFLARE_API_TOKEN: TOKEN,
-    CLOUDFLARE_BASE_URL: fake.url,
-  });
+  const server = await serverAgainst(fake);
   const agent = new Agent({ keepAliveTimeout: 30_000 });
   const url = `${fake.url}/zones/${ZONE}/ssl/universal/settings`;
   const direct = async () => {
@@ -270,10 +270,7 @@ async function scale(fake: FakeCloudflare) {
       ["list_certificate_packs", { zone_id: ZONE, status: "all", all_pages: true }],
       ["triage_certificates", { zone_id: ZONE }],
     ] as const) {
-      const server = await connect(["--rate-limit", "0"], {
-        CLOUDFLARE_API_TOKEN: TOKEN,
-        CLOUDFLARE_BASE_URL: fake.url,
-      });
+      const server = await serverAgainst(fake);
       const before = fake.log.length;
       const started = performance.now();
       const result = await server.client.callTool({ name: tool, arguments: args }, undefined, {
@@ -303,10 +300,7 @@ async function scale(fake: FakeCloudflare) {
 async function resultSize(fake: FakeCloudflare) {
   section("Result size: a 50-pack page as the tool returns it vs the raw API answer");
   fill(fake, 60);
-  const server = await connect(["--rate-limit", "0"], {
-    CLOUDFLARE_API_TOKEN: TOKEN,
-    CLOUDFLARE_BASE_URL: fake.url,
-  });
+  const server = await serverAgainst(fake);
   const viaTool = await server.client.callTool({
     name: "list_certificate_packs",
     arguments: { zone_id: ZONE, status: "all", per_page: 50 },
@@ -338,10 +332,7 @@ async function resultSize(fake: FakeCloudflare) {
 async function memory(fake: FakeCloudflare) {
   section("Memory: RSS after start and after 10,000 calls");
   const calls = quick ? 2000 : 10_000;
-  const server = await connect(["--rate-limit", "0"], {
-    CLOUDFLARE_API_TOKEN: TOKEN,
-    CLOUDFLARE_BASE_URL: fake.url,
-  });
+  const server = await serverAgainst(fake);
   const afterStart = memoryOf(server.pid).rssMiB;
   const samples: number[] = [];
   const names = [
