@@ -1,11 +1,15 @@
 import { z } from "zod";
 import type { ResultInfo } from "../client/cloudflare.js";
-import { UsageError } from "../errors.js";
+import { UsageError } from "../core/failures.js";
+import { quoteApiList, quoteApiText } from "../core/text.js";
 import { certificatePackId, confirm, hostname, zoneId } from "./fields.js";
 import { asRecord, certificatePack, packSummary } from "./outputs.js";
 import { defineTool, type ToolContext } from "./spec.js";
 
 const packsPath = "/zones/{zone_id}/ssl/certificate_packs";
+/** What a 404 means for a tool that takes a pack id. */
+export const PACK_NOT_FOUND =
+  "not found: check zone_id, and the pack id with list_certificate_packs (status: all).";
 /** Stops `all_pages` on a server that never runs out of pages: 200 pages of 50 is 10,000 packs. */
 export const MAX_PAGES = 200;
 /**
@@ -77,11 +81,11 @@ export async function listAllPacks(
         stoppedBecause: `stopped at the cap of ${MAX_PAGES} pages`,
       };
     }
-    const response = await ctx.call<RawPack[]>({
-      method: "GET",
-      path: `/zones/${encodeURIComponent(zone)}/ssl/certificate_packs`,
-      query: { ...query, page, per_page: 50 },
-    });
+    const response = await ctx.read<RawPack[]>(
+      `GET ${packsPath}`,
+      { zone_id: zone },
+      { ...query, page, per_page: 50 },
+    );
     const items = Array.isArray(response.result) ? response.result : [];
     totalPages = response.resultInfo?.total_pages ?? totalPages;
     totalCount = response.resultInfo?.total_count ?? totalCount;
@@ -120,8 +124,10 @@ export const certificatePackTools = [
     kind: "read",
     idempotent: true,
     route: `GET ${packsPath}`,
+    effect: "none",
     permission: "SSL and Certificates: Read",
     input: LIST_INPUT,
+    hints: { tooLarge: "narrow the request (smaller per_page, or one pack with get_certificate_pack)." },
     output: z.looseObject({
       packs: z.array(packSummary),
       total_count: z.number().optional(),
@@ -170,8 +176,10 @@ export const certificatePackTools = [
     kind: "read",
     idempotent: true,
     route: `GET ${packsPath}/{certificate_pack_id}`,
+    effect: "none",
     permission: "SSL and Certificates: Read",
     input: z.strictObject({ zone_id: zoneId, certificate_pack_id: certificatePackId }),
+    hints: { notFound: PACK_NOT_FOUND },
     output: certificatePack,
   }),
   defineTool({
@@ -182,6 +190,7 @@ export const certificatePackTools = [
     kind: "write",
     idempotent: false,
     route: `POST ${packsPath}/order`,
+    effect: "changes",
     permission: "SSL and Certificates: Edit",
     input: z
       .strictObject({
@@ -233,8 +242,7 @@ export const certificatePackTools = [
         ...(args.cloudflare_branding === undefined ? {} : { cloudflare_branding: args.cloudflare_branding }),
       },
     }),
-    ambiguousFailureHint:
-      "Call list_certificate_packs with status all and look for a new pack with these hosts before ordering again: a second order is a second pack.",
+    hints: { ambiguous: "Call list_certificate_packs with status all and look for a new pack with these hosts before ordering again: a second order is a second pack." },
   }),
   defineTool({
     name: "restart_certificate_pack_validation",
@@ -244,6 +252,7 @@ export const certificatePackTools = [
     kind: "write",
     idempotent: false,
     route: `PATCH ${packsPath}/{certificate_pack_id}`,
+    effect: "changes",
     permission: "SSL and Certificates: Edit",
     input: z.strictObject({
       zone_id: zoneId,
@@ -258,7 +267,10 @@ export const certificatePackTools = [
     request: ({ cloudflare_branding }) => ({
       body: cloudflare_branding === undefined ? {} : { cloudflare_branding },
     }),
-    ambiguousFailureHint: "Check the pack's status with get_certificate_pack before calling again.",
+    hints: {
+      ambiguous: "Check the pack's status with get_certificate_pack before calling again.",
+      notFound: PACK_NOT_FOUND,
+    },
   }),
   defineTool({
     name: "delete_certificate_pack",
@@ -268,20 +280,31 @@ export const certificatePackTools = [
     kind: "destructive",
     idempotent: true,
     route: `DELETE ${packsPath}/{certificate_pack_id}`,
+    effect: "changes",
     permission: "SSL and Certificates: Edit",
     input: z.strictObject({ zone_id: zoneId, certificate_pack_id: certificatePackId, confirm }),
+    hints: { notFound: PACK_NOT_FOUND },
     output: z.looseObject({ id: z.string().optional() }),
     confirm: async (args, ctx) => {
-      const { result: pack } = await ctx.call<RawPack>({
-        method: "GET",
-        path: `/zones/${encodeURIComponent(args.zone_id)}/ssl/certificate_packs/${encodeURIComponent(args.certificate_pack_id)}`,
+      const { result: pack } = await ctx.read<RawPack>(`GET ${packsPath}/{certificate_pack_id}`, {
+        zone_id: args.zone_id,
+        certificate_pack_id: args.certificate_pack_id,
       });
       if (pack.type !== "advanced") {
         throw new UsageError(
-          `certificate_pack_id: pack ${pack.id} is a ${pack.type} pack and only advanced packs can be deleted.${pack.type === "universal" ? " Universal certificates go away by disabling Universal SSL (update_universal_ssl_settings)." : ""}`,
+          `certificate_pack_id: pack ${quoteApiText(pack.id)} is a ${quoteApiText(pack.type)} pack and only advanced packs can be deleted.${pack.type === "universal" ? " Universal certificates go away by disabling Universal SSL (update_universal_ssl_settings)." : ""}`,
         );
       }
-      return `Delete advanced certificate pack ${pack.id} (status ${pack.status}, ${pack.certificate_authority ?? "unknown CA"}) covering ${(pack.hosts ?? []).join(", ")}. Cloudflare stops serving it at once; any of these hosts not covered by another active certificate loses HTTPS. Its quota slot is freed. This cannot be undone; a new pack must be ordered and validated again.`;
+      const state = {
+        id: pack.id,
+        status: pack.status,
+        hosts: pack.hosts,
+        certificate_authority: pack.certificate_authority,
+      };
+      return {
+        state,
+        text: `Delete advanced certificate pack ${quoteApiText(pack.id)} (status ${quoteApiText(pack.status)}, CA ${pack.certificate_authority ? quoteApiText(pack.certificate_authority) : "unknown"}) covering ${quoteApiList(pack.hosts ?? [])}. Cloudflare stops serving it at once; any of these hosts not covered by another active certificate loses HTTPS. Its quota slot is freed. This cannot be undone; a new pack must be ordered and validated again.`,
+      };
     },
   }),
   defineTool({
@@ -292,6 +315,7 @@ export const certificatePackTools = [
     kind: "read",
     idempotent: true,
     route: `GET ${packsPath}/quota`,
+    effect: "none",
     permission: "SSL and Certificates: Read",
     input: z.strictObject({ zone_id: zoneId }),
     output: z.looseObject({

@@ -35,6 +35,8 @@ export const hostname = z
   });
 
 export const confirm = z
-  .boolean()
+  .string()
+  .min(1)
+  .max(2048)
   .optional()
-  .describe("Set true only after the user approved the action described by a previous call");
+  .describe("The confirm value of the plan the user approved; omit it to get the plan");

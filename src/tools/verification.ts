@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { certificatePackId, zoneId } from "./fields.js";
 import { asRecord } from "./outputs.js";
+import { PACK_NOT_FOUND } from "./certificate-packs.js";
 import { defineTool } from "./spec.js";
 
 export const verificationTools = [
@@ -12,6 +13,7 @@ export const verificationTools = [
     kind: "read",
     idempotent: true,
     route: "GET /zones/{zone_id}/ssl/verification",
+    effect: "none",
     permission: "SSL and Certificates: Read",
     input: z.strictObject({
       zone_id: zoneId,
@@ -39,6 +41,7 @@ export const verificationTools = [
     kind: "write",
     idempotent: true,
     route: "PATCH /zones/{zone_id}/ssl/verification/{certificate_pack_id}",
+    effect: "changes",
     permission: "SSL and Certificates: Edit",
     input: z.strictObject({
       zone_id: zoneId,
@@ -46,5 +49,6 @@ export const verificationTools = [
       validation_method: z.enum(["http", "cname", "txt", "email"]),
     }),
     output: z.looseObject({ status: z.string().optional(), validation_method: z.string().optional() }),
+    hints: { notFound: PACK_NOT_FOUND },
   }),
 ];

@@ -1,6 +1,6 @@
 // MCP prompts: the common workflows, with the right tools in the right order. A client shows them as
 // commands; the text is what the agent is asked to do.
-import type { GetPromptResult, Prompt } from "@modelcontextprotocol/sdk/types.js";
+import type { GetPromptResult, Prompt } from "@modelcontextprotocol/server";
 
 interface PromptSpec extends Prompt {
   render(args: Record<string, string | undefined>): string;

@@ -1,0 +1,55 @@
+// The remote server on Node: the shared HTTP app behind node:http. Each request names its own Cloudflare
+// token; credentials in the environment are not used. SIGTERM stops accepting and lets calls finish.
+import { createServer as createHttpServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { toNodeHandler } from "@modelcontextprotocol/node";
+import { localhostAllowedHostnames } from "@modelcontextprotocol/server";
+import type { Config } from "../config.js";
+import { createHttpApp } from "../core/http-app.js";
+import type { Logger } from "./log.js";
+import { nodeRuntime } from "./shared.js";
+
+/** How long in-flight calls may finish after SIGTERM. */
+export const DRAIN_MS = 10_000;
+
+export async function runHttp(config: Config, log: Logger, onStop: (stop: () => Promise<void>) => void) {
+  const runtime = await nodeRuntime(config, log);
+  const loopback = isLoopback(config.host);
+  const app = createHttpApp({
+    config,
+    client: runtime.client,
+    budgets: runtime.budgets,
+    approvals: runtime.approvals,
+    sandbox: config.sandbox,
+    allowedHosts: loopback || config.allowedHosts.length ? [...localhostAllowedHostnames(), ...config.allowedHosts] : undefined,
+    allowedOrigins: config.allowedOrigins,
+    loopbackOrigins: loopback,
+    onError: (message) => log.debug(message),
+  });
+  const handler = toNodeHandler({ fetch: app.fetch }, { maxRequestBodySize: 1024 * 1024 + 1 });
+  const server = createHttpServer((req, res) => void handler(req, res));
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(config.port, config.host, resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  const base = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
+  log.info(`serving MCP over HTTP at ${base}/mcp (read-only: ${base}/mcp/readonly)`);
+  if (!config.sandbox) log.info("each request must carry Authorization: Bearer <Cloudflare API token>");
+
+  onStop(async () => {
+    server.close();
+    const drained = new Promise<void>((resolve) => server.once("close", () => resolve()));
+    const timeout = new Promise<void>((resolve) => setTimeout(resolve, DRAIN_MS).unref());
+    server.closeIdleConnections();
+    await Promise.race([drained, timeout]);
+    server.closeAllConnections();
+    await app.close().catch(() => {});
+    await runtime.close();
+  });
+}
+
+function isLoopback(host: string): boolean {
+  return host === "localhost" || host === "::1" || /^127\./.test(host);
+}
