@@ -1,4 +1,11 @@
 // The MCP `instructions`: how the tools fit together, in as few words as a model needs.
+import { TOOLS } from "./tools/registry.js";
+
+/** Tools whose spec builds a plan for the user to approve before anything is sent, in registry order. */
+export const APPROVAL_TOOLS: readonly string[] = TOOLS.filter((t) => t.confirm !== undefined).map(
+  (t) => t.name,
+);
+
 export function instructionsFor(options: { readOnly: boolean; sandbox: boolean }): string {
   const lines = [
     "Cloudflare SSL/TLS for one zone at a time; every tool takes zone_id (32 hex chars), which find_zone gives for a domain name.",
@@ -9,7 +16,7 @@ export function instructionsFor(options: { readOnly: boolean; sandbox: boolean }
   if (!options.readOnly) {
     lines.push(
       "order_certificate_pack uses paid Advanced Certificate Manager quota (check get_certificate_pack_quota) and is never retried; after an unclear failure, list packs before ordering again.",
-      "delete_certificate_pack, prioritize_custom_certificates and disabling Universal SSL need the user's approval: the first call describes the effect; show it and call again with confirm: true only if the user agrees.",
+      `${listed(APPROVAL_TOOLS)} may need the user's approval: when they do, the first call describes the effect; show it and call again with confirm: true only if the user agrees.`,
     );
   }
   lines.push("get_ssl_recommendation is deprecated: use get_automatic_ssl_mode.");
@@ -19,4 +26,8 @@ export function instructionsFor(options: { readOnly: boolean; sandbox: boolean }
     );
   }
   return lines.join("\n");
+}
+
+function listed(names: readonly string[]): string {
+  return names.length < 2 ? names.join("") : `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`;
 }
