@@ -1,6 +1,6 @@
 // The bin: reads argv and env, then serves over stdio or HTTP, and stops cleanly when the client leaves or
 // the process is told to stop.
-import { ConfigError, HELP, parseInvocation } from "./config.js";
+import { ConfigError, HELP, parseInvocation } from "./config/index.js";
 import { redactorFor } from "./core/redact.js";
 import { stderrLogger } from "./entries/log.js";
 import { NAME, VERSION } from "./version.js";
@@ -44,7 +44,7 @@ async function main(): Promise<void> {
   };
   if (config.http) {
     const { runHttp } = await import("./entries/node-http.js");
-    await runHttp(config, log, register);
+    await runHttp(config, config.http, log, register);
   } else {
     process.stdin.on("end", () => void shutdown("stdin closed"));
     process.stdin.on("close", () => void shutdown("stdin closed"));

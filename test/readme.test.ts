@@ -2,7 +2,7 @@
 // generated from the settings table, the second is checked against the registry.
 import { readFileSync, writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { APPROVAL_TOOLS, instructionsFor } from "../src/instructions.js";
+import { APPROVAL_TOOLS, instructionsFor } from "../src/core/instructions.js";
 import { TOOLS } from "../src/tools/registry.js";
 import { renderSettingsTable, SETTINGS_END, SETTINGS_START } from "./helpers/settings-table.js";
 

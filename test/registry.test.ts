@@ -3,7 +3,8 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { encode } from "gpt-tokenizer/encoding/o200k_base";
 import { afterEach, describe, expect, it } from "vitest";
-import { toolDefinition } from "../src/server.js";
+import { toolDefinition } from "../src/tools/definition.js";
+import { TOOL_DEFINITIONS } from "../src/tools/listing.js";
 import { TOOLS } from "../src/tools/registry.js";
 import { type Harness, startHarness, ZONE } from "./helpers/harness.js";
 import { renderToolTable, TABLE_END, TABLE_START } from "./helpers/tool-table.js";
@@ -137,6 +138,20 @@ describe("what a client sees", () => {
       h.call("delete_certificate_pack", { zone_id: ZONE, certificate_pack_id: "abc", confirm: true }),
     ).rejects.toThrow(/Unknown tool delete_certificate_pack \(the server runs read-only/);
     expect(h.fake.log).toEqual([]);
+  });
+});
+
+describe("the generated listing", () => {
+  it("src/tools/listing.generated.json is the registry, converted (npm run readme regenerates it)", () => {
+    const fresh = TOOLS.map(toolDefinition);
+    if (process.env.UPDATE_README === "1" && JSON.stringify(fresh) !== JSON.stringify(TOOL_DEFINITIONS)) {
+      writeFileSync(
+        new URL("../src/tools/listing.generated.json", import.meta.url),
+        `${JSON.stringify(fresh, null, 2)}\n`,
+      );
+      return;
+    }
+    expect(TOOL_DEFINITIONS, "stale: run npm run readme").toEqual(fresh);
   });
 });
 

@@ -177,7 +177,7 @@ describe("one scenario per finding", () => {
   it("Universal SSL disabled with nothing else covering the apex: critical, enable it", async () => {
     await start();
     zone().packs.delete(PACK.legacy);
-    await h.call("update_universal_ssl_settings", { zone_id: ZONE, enabled: false, confirm: true });
+    await h.callApproved("update_universal_ssl_settings", { zone_id: ZONE, enabled: false });
     const report = await triage();
     const f = one(report, "universal_disabled_uncovered");
     expect(f.severity).toBe("critical");

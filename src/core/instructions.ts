@@ -1,5 +1,5 @@
 // The MCP `instructions`: how the tools fit together, in as few words as a model needs.
-import { TOOLS } from "./tools/registry.js";
+import { TOOLS } from "../tools/registry.js";
 
 /** Tools whose spec builds a plan for the user to approve before anything is sent, in registry order. */
 export const APPROVAL_TOOLS: readonly string[] = TOOLS.filter((t) => t.confirm !== undefined).map(
@@ -16,7 +16,7 @@ export function instructionsFor(options: { readOnly: boolean; sandbox: boolean }
   if (!options.readOnly) {
     lines.push(
       "order_certificate_pack uses paid Advanced Certificate Manager quota (check get_certificate_pack_quota) and is never retried; after an unclear failure, list packs before ordering again.",
-      `${listed(APPROVAL_TOOLS)} may need the user's approval: when they do, the first call describes the effect; show it and call again with confirm: true only if the user agrees.`,
+      `${listed(APPROVAL_TOOLS)} may need the user's approval: the user is asked directly where the client can, else the first call returns a plan with a confirm value; show the plan and call again with that confirm only if the user agrees.`,
     );
   }
   lines.push("get_ssl_recommendation is deprecated: use get_automatic_ssl_mode.");

@@ -11,6 +11,7 @@ import { instructionsFor } from "./instructions.js";
 import { PROMPTS, renderPrompt } from "./prompts.js";
 import type { Redactor } from "./redact.js";
 import { runTool } from "./runner.js";
+import { zodSchemaValidator } from "./schema-validator.js";
 
 export interface ServerConfig {
   readOnly: boolean;
@@ -40,7 +41,11 @@ export function createServer(deps: ServerDeps): Server {
   const listing = TOOL_DEFINITIONS.filter((d) => byName.has(d.name));
   const server = new Server(
     { name: NAME, version: VERSION, title: "Cloudflare SSL/TLS" },
-    { capabilities: { tools: {}, prompts: {} }, instructions: instructionsFor(config) },
+    {
+      capabilities: { tools: {}, prompts: {} },
+      instructions: instructionsFor(config),
+      jsonSchemaValidator: zodSchemaValidator,
+    },
   );
   const runnerDeps = {
     ...deps,
@@ -56,7 +61,7 @@ export function createServer(deps: ServerDeps): Server {
     if (!spec) {
       throw new ProtocolError(
         ProtocolErrorCode.InvalidParams,
-        `Unknown tool ${request.params.name}${config.readOnly ? " (this server is read-only here: only read tools exist)" : ""}`,
+        `Unknown tool ${request.params.name}${config.readOnly ? " (the server runs read-only: only read tools exist)" : ""}`,
       );
     }
     return runTool(spec, request.params.arguments, ctx, runnerDeps);

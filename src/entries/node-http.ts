@@ -4,7 +4,7 @@ import { createServer as createHttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { toNodeHandler } from "@modelcontextprotocol/node";
 import { localhostAllowedHostnames } from "@modelcontextprotocol/server";
-import type { Config } from "../config.js";
+import type { Config, HttpConfig } from "../config/index.js";
 import { createHttpApp } from "../core/http-app.js";
 import type { Logger } from "./log.js";
 import { nodeRuntime } from "./shared.js";
@@ -12,17 +12,23 @@ import { nodeRuntime } from "./shared.js";
 /** How long in-flight calls may finish after SIGTERM. */
 export const DRAIN_MS = 10_000;
 
-export async function runHttp(config: Config, log: Logger, onStop: (stop: () => Promise<void>) => void) {
+export async function runHttp(
+  config: Config,
+  http: HttpConfig,
+  log: Logger,
+  onStop: (stop: () => Promise<void>) => void,
+) {
   const runtime = await nodeRuntime(config, log);
-  const loopback = isLoopback(config.host);
+  const loopback = http.loopback;
   const app = createHttpApp({
     config,
     client: runtime.client,
     budgets: runtime.budgets,
     approvals: runtime.approvals,
     sandbox: config.sandbox,
-    allowedHosts: loopback || config.allowedHosts.length ? [...localhostAllowedHostnames(), ...config.allowedHosts] : undefined,
-    allowedOrigins: config.allowedOrigins,
+    allowedHosts:
+      loopback || http.allowedHosts.length ? [...localhostAllowedHostnames(), ...http.allowedHosts] : undefined,
+    allowedOrigins: http.allowedOrigins,
     loopbackOrigins: loopback,
     onError: (message) => log.debug(message),
   });
@@ -31,10 +37,10 @@ export async function runHttp(config: Config, log: Logger, onStop: (stop: () => 
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(config.port, config.host, resolve);
+    server.listen(http.port, http.host, resolve);
   });
   const { port } = server.address() as AddressInfo;
-  const base = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
+  const base = `http://${http.host.includes(":") ? `[${http.host}]` : http.host}:${port}`;
   log.info(`serving MCP over HTTP at ${base}/mcp (read-only: ${base}/mcp/readonly)`);
   if (!config.sandbox) log.info("each request must carry Authorization: Bearer <Cloudflare API token>");
 
@@ -48,8 +54,4 @@ export async function runHttp(config: Config, log: Logger, onStop: (stop: () => 
     await app.close().catch(() => {});
     await runtime.close();
   });
-}
-
-function isLoopback(host: string): boolean {
-  return host === "localhost" || host === "::1" || /^127\./.test(host);
 }

@@ -3,7 +3,7 @@
 import type { Send } from "../client/sender.js";
 import { undiciSender } from "../client/send-undici.js";
 import { RateBudgets } from "../client/rate-limit.js";
-import type { Config } from "../config.js";
+import type { Config } from "../config/index.js";
 import { createApprovalSigner } from "../core/approval.js";
 import type { ClientSettings } from "../core/identity.js";
 import { NAME, VERSION } from "../version.js";

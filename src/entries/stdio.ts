@@ -1,7 +1,7 @@
 // The local server: one MCP connection over stdin/stdout, for one caller (the credentials in the
 // environment). Over-long or broken input ends the process with a message, never silently.
 import { serveStdio, StdioServerTransport } from "@modelcontextprotocol/server/stdio";
-import type { Config } from "../config.js";
+import type { Config } from "../config/index.js";
 import { callerScope } from "../core/identity.js";
 import { createServer } from "../core/server.js";
 import type { Logger } from "./log.js";

@@ -8,10 +8,13 @@ import {
   type Tool,
 } from "@modelcontextprotocol/sdk/types.js";
 import { type ClientOptions, CloudflareClient, type Credentials } from "../../src/client/cloudflare.js";
-import { redactorFor } from "../../src/redact.js";
+import { approving } from "./approve.js";
+import { undiciSender } from "../../src/client/send-undici.js";
+import { type ApprovalSigner, createApprovalSigner, credentialId } from "../../src/core/approval.js";
+import { redactorFor } from "../../src/core/redact.js";
 import { type FakeCloudflare, startFakeCloudflare } from "../../src/sandbox/api.js";
 import { DEMO_ZONE_ID, FREE_ZONE_ID, idFor, type Pack } from "../../src/sandbox/state.js";
-import { createServer } from "../../src/server.js";
+import { createServer } from "../../src/core/server.js";
 
 export const ZONE = DEMO_ZONE_ID;
 export const FREE_ZONE = FREE_ZONE_ID;
@@ -77,6 +80,8 @@ export interface HarnessOptions {
   /** null: start without credentials. */
   credentials?: Credentials | null;
   client?: Partial<ClientOptions>;
+  /** The signer approvals are issued and checked with; a fresh one per harness by default. */
+  approvals?: ApprovalSigner;
 }
 
 export interface Harness {
@@ -93,6 +98,8 @@ export interface Harness {
     args: Record<string, unknown>,
     options?: { signal?: AbortSignal; onprogress?: (p: unknown) => void },
   ): Promise<CallToolResult>;
+  /** A call as a model makes it with the user's approval: the plan first, then its confirm value. */
+  callApproved(name: string, args: Record<string, unknown>): Promise<CallToolResult>;
   /** Requests the fake received since the last `drain`. */
   drain(): FakeCloudflare["log"];
   close(): Promise<void>;
@@ -107,13 +114,14 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     stepMs: options.stepMs ?? 60_000,
   });
   const credentials = options.credentials === null ? undefined : (options.credentials ?? { token: TOKEN });
+  const pool = undiciSender({ keepAliveTimeoutMs: 1000 });
   const client = new CloudflareClient({
     baseUrl: fake.url,
     credentials,
+    send: pool.send,
     timeoutMs: 5000,
     userAgent: "test",
     rateBudget: null,
-    keepAliveTimeoutMs: 1000,
     ...options.client,
   });
   const server = createServer({
@@ -123,7 +131,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       sandbox: false,
     },
     client,
-    redact: redactorFor(credentials),
+    redactor: redactorFor(credentials),
+    credentialId: await credentialId(credentials),
+    approvals: options.approvals ?? createApprovalSigner(),
     now: options.clock ?? (() => START),
   });
   const mcp = new Client(
@@ -145,6 +155,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     tools,
     call: (name, args, callOptions) =>
       mcp.callTool({ name, arguments: args }, undefined, callOptions as never) as Promise<CallToolResult>,
+    callApproved: approving(
+      (name, args) => mcp.callTool({ name, arguments: args }) as Promise<CallToolResult>,
+    ),
     callWatched: async (name, args) => {
       const progress: { progress: number; message?: string }[] = [];
       const started = Date.now();
@@ -161,7 +174,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     close: async () => {
       await mcp.close();
       await server.close();
-      await client.destroy();
+      await pool.destroy();
       await fake.close();
     },
   };
