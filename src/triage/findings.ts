@@ -1,5 +1,6 @@
 // What is wrong with a zone's certificates and what to do next, from state already read. Pure: the tool in
 // src/tools/triage.ts reads the state; the rules in ./rules decide; this runs them and keeps the report short.
+import { quoteApiText } from "../core/text.js";
 import { bySeverity, type Finding, SEVERITIES, type Severity, type TriageReport } from "./finding.js";
 import { capList } from "./hosts.js";
 import { expiryOf, isCustom } from "./packs.js";
@@ -46,7 +47,7 @@ function healthySummary(view: TriageView): string {
     .filter((x): x is { p: (typeof serving)[number]; e: number } => x.e !== undefined)
     .sort((a, b) => a.e - b.e)[0];
   const nextExpiry = next
-    ? `; next expiry ${new Date(next.e).toISOString().slice(0, 10)} (${next.p.type}, renewed ${isCustom(next.p.type) ? "by the user" : "automatically"})`
+    ? `; next expiry ${new Date(next.e).toISOString().slice(0, 10)} (${quoteApiText(next.p.type)}, renewed ${isCustom(next.p.type) ? "by the user" : "automatically"})`
     : "";
   return `Healthy: ${serving.length} active certificate pack${serving.length === 1 ? " covers" : "s cover"} ${hosts.length} host${hosts.length === 1 ? "" : "s"}${nextExpiry}.`;
 }

@@ -1,4 +1,5 @@
-// Which certificate names cover which hosts, and the zone apex they share.
+// Which certificate names cover which hosts, the zone apex they share, and how hosts are named in a sentence.
+import { quoteApiList } from "../core/text.js";
 import type { RawPack } from "./state.js";
 
 /** Most hosts or ids listed in one finding; the rest are counted. */
@@ -40,6 +41,15 @@ export function apexOf(hosts: string[]): string | undefined {
       best = { name, count: n };
   }
   return best?.name;
+}
+
+/**
+ * Hosts for a sentence the server writes: each quoted as API text (a host name is the API's, not ours), the
+ * first MAX_LIST of them, then how many more.
+ */
+export function hostsText(hosts: readonly string[]): string {
+  const more = hosts.length - MAX_LIST;
+  return `${quoteApiList(hosts.slice(0, MAX_LIST))}${more > 0 ? `, …and ${more} more` : ""}`;
 }
 
 /** A list kept short for a finding: the first MAX_LIST entries, then how many more. */

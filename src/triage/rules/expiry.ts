@@ -1,18 +1,19 @@
 // Certificates past their date, and certificates that will be with nothing to take over.
-import { covers } from "../hosts.js";
+import { quoteApiText } from "../../core/text.js";
+import { covers, hostsText } from "../hosts.js";
 import { DAY, expiryOf, hasExpired, isServing, packEvidence, renewalOf } from "../packs.js";
 import { packRule } from "../rule.js";
 import type { RawPack } from "../state.js";
 import type { TriageView } from "../view.js";
 
 const isoDay = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
-const hostsOf = (pack: RawPack): string => (pack.hosts ?? []).join(", ");
+const hostsOf = (pack: RawPack): string => hostsText(pack.hosts ?? []);
 
 export const expired = packRule({
   codes: ["expired"],
   applies: (pack, view) => hasExpired(pack, view.now) && { expiry: expiryOf(pack) },
   severity: () => "critical",
-  summary: (_, pack) => `${pack.type} certificate for ${hostsOf(pack)} has expired`,
+  summary: (_, pack) => `${quoteApiText(pack.type)} certificate for ${hostsOf(pack)} has expired`,
   evidence: ({ expiry }, pack) =>
     packEvidence(pack, expiry ? { expired_on: new Date(expiry).toISOString() } : {}),
   nextAction: (_, pack, view) => renewalOf(view.zoneId, pack),
@@ -38,7 +39,7 @@ export const expiring = packRule<Expiring>({
   },
   severity: ({ days }) => (days <= 7 ? "high" : "medium"),
   summary: ({ expiry, days, fallback }, pack) =>
-    `${pack.type} certificate for ${hostsOf(pack)} expires in ${days} day${days === 1 ? "" : "s"} (${isoDay(expiry)}) with no replacement${fallback ? `; the ${fallback.type} pack would then serve these hosts` : ""}`,
+    `${quoteApiText(pack.type)} certificate for ${hostsOf(pack)} expires in ${days} day${days === 1 ? "" : "s"} (${isoDay(expiry)}) with no replacement${fallback ? `; the ${quoteApiText(fallback.type)} pack would then serve these hosts` : ""}`,
   evidence: ({ expiry, days, fallback }, pack) =>
     packEvidence(pack, {
       expires_on: new Date(expiry).toISOString(),

@@ -1,5 +1,7 @@
 // Packs stuck on their way in or out: issuance or deployment that timed out, and deletion.
+import { quoteApiText } from "../../core/text.js";
 import type { NextAction } from "../finding.js";
+import { hostsText } from "../hosts.js";
 import { packEvidence, reorderArguments } from "../packs.js";
 import { packRule } from "../rule.js";
 
@@ -8,7 +10,7 @@ const STUCK = ["initializing_timed_out", "issuance_timed_out", "deployment_timed
 
 export const stuckOnIssuance = packRule({
   codes: STUCK,
-  // The code is the matched status, one of the words above, never text the API chose.
+  // The status is the matched word from STUCK, never text the API chose: it names the finding as it is.
   code: ({ status }) => status,
   applies: (pack) => {
     const status = STUCK.find((s) => s === pack.status);
@@ -16,16 +18,16 @@ export const stuckOnIssuance = packRule({
   },
   severity: () => "high",
   summary: ({ status }, pack) =>
-    `${pack.type} pack for ${(pack.hosts ?? []).join(", ")} is stuck in ${status}`,
+    `${quoteApiText(pack.type)} pack for ${hostsText(pack.hosts ?? [])} is stuck in ${status}`,
   evidence: (_, pack) => packEvidence(pack),
   nextAction: (_, pack, view): NextAction =>
     pack.type === "advanced"
       ? {
           tool: "order_certificate_pack",
           arguments: reorderArguments(view.zoneId, pack),
-          do: `Order it again, then delete the stuck pack ${pack.id} with delete_certificate_pack.`,
+          do: `Order it again, then delete the stuck pack ${quoteApiText(pack.id)} with delete_certificate_pack.`,
         }
-      : { do: `Contact Cloudflare support with pack id ${pack.id}.` },
+      : { do: `Contact Cloudflare support with pack id ${quoteApiText(pack.id)}.` },
 });
 
 export const deletion = packRule<{ stuck: boolean }>({
@@ -37,7 +39,9 @@ export const deletion = packRule<{ stuck: boolean }>({
     },
   severity: ({ stuck }) => (stuck ? "medium" : "low"),
   summary: ({ stuck }, pack) =>
-    stuck ? `deletion of pack ${pack.id} timed out` : `pack ${pack.id} is being deleted`,
+    stuck
+      ? `deletion of pack ${quoteApiText(pack.id)} timed out`
+      : `pack ${quoteApiText(pack.id)} is being deleted`,
   evidence: (_, pack) => packEvidence(pack),
   nextAction: ({ stuck }, pack, view) =>
     stuck

@@ -1,7 +1,8 @@
 // Packs held up by domain validation: a method that cannot work, errors from the CA, records not yet seen,
 // and validation that ran out of time.
+import { quoteApiText } from "../../core/text.js";
 import type { NextAction } from "../finding.js";
-import { apexOf } from "../hosts.js";
+import { apexOf, hostsText } from "../hosts.js";
 import {
   hasExpired,
   packEvidence,
@@ -22,7 +23,7 @@ const CA_DOMAIN: Record<string, string> = {
 /** The most validation error messages kept as evidence. */
 const MAX_ERRORS = 5;
 
-const hostsOf = (pack: RawPack): string => (pack.hosts ?? []).join(", ");
+const hostsOf = (pack: RawPack): string => hostsText(pack.hosts ?? []);
 const switchToTxt = (zoneId: string, pack: RawPack) => ({
   tool: "update_ssl_verification_method",
   arguments: { zone_id: zoneId, certificate_pack_id: pack.id, validation_method: "txt" },
@@ -48,7 +49,7 @@ export const validationErrors = packRule({
   },
   severity: () => "high",
   summary: ({ errors }, pack) =>
-    `validation of ${hostsOf(pack)} failed: ${errors[0]}${errors.length > 1 ? ` (+${errors.length - 1} more)` : ""}`,
+    `validation of ${hostsOf(pack)} failed: ${quoteApiText(errors[0])}${errors.length > 1 ? ` (+${errors.length - 1} more)` : ""}`,
   evidence: ({ errors }, pack) => packEvidence(pack, { validation_errors: errors.slice(0, MAX_ERRORS) }),
   nextAction: ({ errors }, pack, view): NextAction => {
     if (errors.some((m) => /caa/i.test(m))) {
@@ -75,7 +76,7 @@ export const validationPending = packRule({
     validationErrorsOf(pack).length === 0 &&
     !wildcardOnHttp(pack) && { publish: recordsFor(pack, view.state.verifications) },
   severity: () => "medium",
-  summary: (_, pack) => `${pack.type} pack for ${hostsOf(pack)} waits for domain validation`,
+  summary: (_, pack) => `${quoteApiText(pack.type)} pack for ${hostsOf(pack)} waits for domain validation`,
   evidence: (_, pack) => packEvidence(pack),
   nextAction: ({ publish }, _, view): NextAction =>
     publish.length

@@ -1,7 +1,7 @@
 // Findings about the zone as a whole: Universal SSL, hosts no certificate serves, the pack quota, and parts
 // of the zone that could not be read.
 import type { NextAction } from "../finding.js";
-import { capList, coverageOf } from "../hosts.js";
+import { capList, coverageOf, hostsText } from "../hosts.js";
 import { isServing } from "../packs.js";
 import { zoneRule } from "../rule.js";
 
@@ -20,7 +20,7 @@ export const universalDisabled = zoneRule({
   severity: ({ exposed }) => (exposed.length ? "critical" : "low"),
   summary: ({ exposed }) =>
     exposed.length
-      ? `Universal SSL is disabled and ${exposed.join(", ")} ${exposed.length === 1 ? "has" : "have"} no active certificate`
+      ? `Universal SSL is disabled and ${hostsText(exposed)} ${exposed.length === 1 ? "has" : "have"} no active certificate`
       : "Universal SSL is disabled; other certificates cover its hosts",
   hosts: ({ exposed }) => (exposed.length ? exposed : undefined),
   nextAction: ({ exposed }, view) =>
@@ -39,7 +39,7 @@ export const hostsUncovered = zoneRule({
   },
   severity: () => "high",
   summary: ({ uncovered }) =>
-    `${uncovered.length} host${uncovered.length === 1 ? " has" : "s have"} no active certificate: ${capList(uncovered).join(", ")}`,
+    `${uncovered.length} host${uncovered.length === 1 ? " has" : "s have"} no active certificate: ${hostsText(uncovered)}`,
   hosts: ({ uncovered }) => capList(uncovered),
   evidence: ({ pending }) => ({ waiting_on_a_pending_pack: capList(pending) }),
   nextAction: ({ uncovered, pending }, view): NextAction =>
@@ -68,7 +68,9 @@ export const advancedQuota = zoneRule({
   applies: (view) => {
     const allocated = view.state.quota?.advanced?.allocated;
     const used = view.state.quota?.advanced?.used ?? 0;
-    if (allocated === undefined || allocated <= 0 || used < allocated - 1) return [];
+    // Only numbers are judged, and so only numbers reach the sentence.
+    if (typeof allocated !== "number" || typeof used !== "number") return [];
+    if (allocated <= 0 || used < allocated - 1) return [];
     return [{ allocated, used, exhausted: used >= allocated }];
   },
   severity: ({ exhausted }) => (exhausted ? "medium" : "low"),
