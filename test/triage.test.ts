@@ -72,7 +72,7 @@ describe("triage_certificates on the seeded demo zone", () => {
       ["low", "quota_nearly_exhausted"],
     ]);
     expect(report.summary).toMatch(
-      /^2 high, 2 medium, 1 low\. Most urgent: validation of example\.com, api\.example\.com timed out/,
+      /^2 high, 2 medium, 1 low\. Most urgent: validation of "example\.com", "api\.example\.com" timed out/,
     );
 
     const errors = one(report, "validation_errors");
@@ -158,7 +158,7 @@ describe("one scenario per finding", () => {
       expect(f.severity).toBe("high");
       expect(f.next_action).toMatchObject({
         tool: "order_certificate_pack",
-        do: expect.stringContaining(`delete the stuck pack ${PACK.timedOut}`),
+        do: expect.stringContaining(`delete the stuck pack "${PACK.timedOut}"`),
       });
     },
   );

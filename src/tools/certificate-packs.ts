@@ -2,9 +2,12 @@ import { z } from "zod";
 import type { ResultInfo } from "../client/cloudflare.js";
 import { UsageError } from "../core/failures.js";
 import { quoteApiList, quoteApiText } from "../core/text.js";
+import type { RawPack } from "../triage/state.js";
 import { certificatePackId, confirm, hostname, zoneId } from "./fields.js";
 import { asRecord, certificatePack, packSummary } from "./outputs.js";
 import { defineTool, type ToolContext } from "./spec.js";
+
+export type { RawPack } from "../triage/state.js";
 
 const packsPath = "/zones/{zone_id}/ssl/certificate_packs";
 /** What a 404 means for a tool that takes a pack id. */
@@ -26,19 +29,6 @@ const LIST_INPUT = z.strictObject({
   per_page: z.int().min(5, { error: "must be 5 to 50" }).max(50, { error: "must be 5 to 50" }).optional(),
   all_pages: z.boolean().optional().describe("Follow every page (capped); returns totals"),
 });
-
-export interface RawPack {
-  id: string;
-  type: string;
-  status: string;
-  hosts?: string[];
-  certificates?: { id: string; hosts?: string[]; status?: string; expires_on?: string; priority?: number }[];
-  validation_method?: string;
-  validity_days?: number;
-  certificate_authority?: string;
-  validation_errors?: { message?: string }[];
-  validation_records?: Record<string, unknown>[];
-}
 
 const CUSTOM_TYPES = new Set(["sni_custom", "legacy_custom"]);
 
