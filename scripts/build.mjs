@@ -1,6 +1,6 @@
 // Bundles the server into one file: loading one module is several times faster than resolving the SDK's
 // many modules at start-up (see BENCHMARKS.md), and it is what `bin` and `npx` run.
-import { chmod } from "node:fs/promises";
+import { chmod, mkdir, rename, writeFile } from "node:fs/promises";
 import { build } from "esbuild";
 
 // The server validates elicitation answers with zod (src/schema-validator.ts), so the SDK's ajv provider is
@@ -20,9 +20,11 @@ const withoutAjv = {
   },
 };
 
-await build({
+const OUT = "dist/cli.js";
+const { outputFiles } = await build({
   entryPoints: ["src/cli.ts"],
-  outfile: "dist/cli.js",
+  outfile: OUT,
+  write: false,
   bundle: true,
   platform: "node",
   format: "esm",
@@ -38,4 +40,11 @@ await build({
     js: '#!/usr/bin/env node\nimport { createRequire as __cjsRequire } from "node:module";\nconst require = __cjsRequire(import.meta.url);',
   },
 });
-await chmod("dist/cli.js", 0o755);
+// Written aside and renamed into place: a server spawned while a build runs (tests build in parallel with
+// servers they start) reads the old file or the new one, never half of one.
+const [output] = outputFiles;
+const aside = `${OUT}.${process.pid}.tmp`;
+await mkdir("dist", { recursive: true });
+await writeFile(aside, output.contents);
+await chmod(aside, 0o755);
+await rename(aside, OUT);

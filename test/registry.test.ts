@@ -102,7 +102,7 @@ describe("token budget (o200k)", () => {
     expect(tokens({ tools: definitions })).toBeLessThan(BUDGET.wholeList);
   });
 
-  it("the listing and its per-tool cost match the snapshot (update with vitest -u when a change is intended)", async () => {
+  it("the listing and its per-tool cost match the tools/list snapshot (npm run snapshots updates it)", async () => {
     const perTool = Object.fromEntries(
       definitions.map((d) => [d.name, { modelVisible: tokens(modelVisible(d)), whole: tokens(d) }]),
     );

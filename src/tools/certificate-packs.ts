@@ -3,7 +3,7 @@ import type { ResultInfo } from "../client/cloudflare.js";
 import { UsageError } from "../core/failures.js";
 import { quoteApiList, quoteApiText } from "../core/text.js";
 import type { RawPack } from "../triage/state.js";
-import { certificatePackId, confirm, hostname, zoneId } from "./fields.js";
+import { certificatePackId, confirm, hostname, validityDays, zoneId } from "./fields.js";
 import { asRecord, certificatePack, packSummary } from "./outputs.js";
 import { defineTool, type ToolContext } from "./spec.js";
 
@@ -192,7 +192,7 @@ export const certificatePackTools = [
           .refine((hosts) => new Set(hosts).size === hosts.length, { error: "must not repeat a hostname" })
           .describe("1-50 hostnames, must include the zone apex"),
         validation_method: z.enum(["txt", "http", "email"]).describe("http is not possible for wildcards"),
-        validity_days: z.literal([14, 30, 90, 365]),
+        validity_days: validityDays,
         certificate_authority: z
           .enum(["google", "lets_encrypt", "ssl_com"])
           .describe("lets_encrypt: 90 days only; google: 14, 30 or 90"),

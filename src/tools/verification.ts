@@ -17,7 +17,7 @@ export const verificationTools = [
     permission: "SSL and Certificates: Read",
     input: z.strictObject({
       zone_id: zoneId,
-      retry: z.literal(true).optional().describe("true: recheck validation immediately"),
+      retry: z.boolean().optional().describe("true: recheck validation immediately"),
     }),
     output: z.looseObject({
       verifications: z.array(
@@ -29,6 +29,8 @@ export const verificationTools = [
         }),
       ),
     }),
+    // The API takes retry=true only: false or absent sends no retry parameter.
+    request: ({ retry }) => ({ query: retry ? { retry: true } : {} }),
     shape: (response) => ({
       verifications: (Array.isArray(response.result) ? response.result : []).map(asRecord),
     }),
