@@ -4,16 +4,8 @@
 import { X509Certificate } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import {
-  advance,
-  HAPPY_PATH,
-  idFor,
-  iso,
-  type Pack,
-  seedZones,
-  validationRecords,
-  type Zone,
-} from "./state.js";
+import { seedZones } from "./seed.js";
+import { advance, HAPPY_PATH, idFor, iso, type Pack, validationRecords, type Zone } from "./state.js";
 
 export interface LoggedRequest {
   method: string;
