@@ -5,7 +5,7 @@ import { CloudflareClient } from "./client/cloudflare.js";
 import { ConfigError, HELP, parseInvocation } from "./config.js";
 import { stderrLogger } from "./log.js";
 import { redactorFor } from "./redact.js";
-import { type FakeCloudflare, startFakeCloudflare } from "./sandbox/api.js";
+import type { SandboxServer } from "./sandbox/node.js";
 import { createServer } from "./server.js";
 import { NAME, VERSION } from "./version.js";
 
@@ -36,7 +36,7 @@ async function main(): Promise<void> {
   for (const notice of config.notices) log.info(notice);
 
   // Installed before anything starts, so a stop at any moment closes what exists and nothing else.
-  let sandbox: FakeCloudflare | undefined;
+  let sandbox: SandboxServer | undefined;
   let client: CloudflareClient | undefined;
   let server: ReturnType<typeof createServer> | undefined;
   let closing = false;
@@ -63,7 +63,12 @@ async function main(): Promise<void> {
   process.stdout.on("error", () => void shutdown("stdout closed"));
 
   if (config.sandbox) {
-    sandbox = await startFakeCloudflare({ token: SANDBOX_TOKEN });
+    // Loaded only when asked for, so a normal start does not load the sandbox.
+    const [{ createSandbox }, { startSandboxServer }] = await Promise.all([
+      import("./sandbox/handler.js"),
+      import("./sandbox/node.js"),
+    ]);
+    sandbox = await startSandboxServer(createSandbox({ token: SANDBOX_TOKEN }));
     log.info(`sandbox: simulated Cloudflare API at ${sandbox.url}; nothing real is read or changed`);
   } else if (!config.credentials) {
     log.info(

@@ -9,9 +9,9 @@ import {
 } from "@modelcontextprotocol/sdk/types.js";
 import { type ClientOptions, CloudflareClient, type Credentials } from "../../src/client/cloudflare.js";
 import { redactorFor } from "../../src/redact.js";
-import { type FakeCloudflare, startFakeCloudflare } from "../../src/sandbox/api.js";
 import { DEMO_ZONE_ID, FREE_ZONE_ID, idFor, type Pack } from "../../src/sandbox/state.js";
 import { createServer } from "../../src/server.js";
+import { type FakeCloudflare, startFakeCloudflare } from "./fake-cloudflare.js";
 
 export const ZONE = DEMO_ZONE_ID;
 export const FREE_ZONE = FREE_ZONE_ID;
