@@ -4,8 +4,8 @@ import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RateLimiter } from "../src/client/rate-limit.js";
-import type { Fault } from "../src/sandbox/api.js";
 import { TOOLS } from "../src/tools/registry.js";
+import type { Fault } from "./helpers/fake-cloudflare.js";
 import {
   EMAIL,
   type Harness,

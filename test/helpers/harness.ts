@@ -8,13 +8,13 @@ import {
   type Tool,
 } from "@modelcontextprotocol/sdk/types.js";
 import { type ClientOptions, CloudflareClient, type Credentials } from "../../src/client/cloudflare.js";
-import { approving } from "./approve.js";
 import { undiciSender } from "../../src/client/send-undici.js";
 import { type ApprovalSigner, createApprovalSigner, credentialId } from "../../src/core/approval.js";
 import { redactorFor } from "../../src/core/redact.js";
-import { type FakeCloudflare, startFakeCloudflare } from "../../src/sandbox/api.js";
-import { DEMO_ZONE_ID, FREE_ZONE_ID, idFor, type Pack } from "../../src/sandbox/state.js";
 import { createServer } from "../../src/core/server.js";
+import { DEMO_ZONE_ID, FREE_ZONE_ID, idFor, type Pack } from "../../src/sandbox/state.js";
+import { approving } from "./approve.js";
+import { type FakeCloudflare, startFakeCloudflare } from "./fake-cloudflare.js";
 
 export const ZONE = DEMO_ZONE_ID;
 export const FREE_ZONE = FREE_ZONE_ID;
