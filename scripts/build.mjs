@@ -3,18 +3,23 @@
 import { chmod, mkdir, rename, writeFile } from "node:fs/promises";
 import { build } from "esbuild";
 
-// The server validates elicitation answers with zod (src/schema-validator.ts), so the SDK's ajv provider is
-// never used; leaving it out saves loading ajv at every start. Should anything call it, it says so loudly.
-const withoutAjv = {
+// The server validates elicitation answers with zod (src/core/schema-validator.ts), so the SDK's default
+// JSON Schema validator (ajv on Node) is never used; leaving it out saves loading ajv at every start. The
+// SDK reaches it through its runtime shims, which here give Node's `process` and a validator that says so
+// loudly should anything ever call it.
+export const withoutAjv = {
   name: "without-ajv",
   setup(build) {
-    build.onResolve({ filter: /validation\/ajv-provider\.js$/ }, () => ({
-      path: "ajv-provider",
+    build.onResolve({ filter: /^@modelcontextprotocol\/server\/_shims$/ }, () => ({
+      path: "server-shims",
       namespace: "without-ajv",
     }));
     build.onLoad({ filter: /.*/, namespace: "without-ajv" }, () => ({
-      contents:
-        'export class AjvJsonSchemaValidator { getValidator() { throw new Error("ajv is not bundled: pass jsonSchemaValidator to the Server"); } }',
+      contents: [
+        'import process from "node:process";',
+        "export { process };",
+        'export class DefaultJsonSchemaValidator { getValidator() { throw new Error("ajv is not bundled: pass jsonSchemaValidator to the Server"); } }',
+      ].join("\n"),
       loader: "js",
     }));
   },

@@ -30,10 +30,13 @@ async function main(): Promise<void> {
     log.debug(`shutting down: ${why}`);
     // Everything is closed below and the process then ends by itself, so a leaked socket or timer shows
     // as this timer firing. It is unref'd: it never keeps the process alive.
-    setTimeout(() => {
-      log.info(`forced exit: still active after close: ${process.getActiveResourcesInfo().join(", ")}`);
-      process.exit(process.exitCode ?? 0);
-    }, config.http ? 12_000 : 2000).unref();
+    setTimeout(
+      () => {
+        log.info(`forced exit: still active after close: ${process.getActiveResourcesInfo().join(", ")}`);
+        process.exit(process.exitCode ?? 0);
+      },
+      config.http ? 12_000 : 2000,
+    ).unref();
     await stop?.();
     if (!config.http) process.stdin.destroy();
   };

@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { isLoopbackHost, SETTINGS } from "../src/config/index.js";
-import { ConfigError, DEFAULT_BASE_URL, HELP, parseInvocation } from "../src/config.js";
+import {
+  ConfigError,
+  DEFAULT_BASE_URL,
+  HELP,
+  isLoopbackHost,
+  parseInvocation,
+  SETTINGS,
+} from "../src/config/index.js";
 
 const run = (argv: string[], env: Record<string, string> = {}) => {
   const invocation = parseInvocation(argv, env);

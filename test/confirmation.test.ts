@@ -103,7 +103,9 @@ describe.each(DESTRUCTIVE)("$tool", ({ tool, args, plan }) => {
     await start();
     const result = await h.call(tool, { ...args, confirm: true });
     expect(result.isError).toBe(true);
-    expect(textOf(result)).toMatch(/confirm: expected the confirm string of an approved plan, got boolean true/);
+    expect(textOf(result)).toMatch(
+      /confirm: expected the confirm string of an approved plan, got boolean true/,
+    );
     expect(textOf(result)).toMatch(/call without confirm to get the plan/);
     expect(h.fake.log).toEqual([]);
   });

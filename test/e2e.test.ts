@@ -5,9 +5,9 @@ import { readFileSync } from "node:fs";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { TOOLS } from "../src/tools/registry.js";
+import { approving } from "./helpers/approve.js";
 import { type FakeCloudflare, startFakeCloudflare } from "./helpers/fake-cloudflare.js";
 import { addPacks, manualClock, PACK, TOKEN, textOf, ZONE } from "./helpers/harness.js";
-import { approving } from "./helpers/approve.js";
 import { CLI, ERAS, SEAL, spawnEraServer, spawnServer } from "./helpers/spawn.js";
 import { VALID_CALLS } from "./helpers/valid-calls.js";
 

@@ -31,7 +31,7 @@ describe("the registry", () => {
     const routes = TOOLS.map((t) => t.route);
     expect(new Set(routes).size).toBe(routes.length);
     for (const spec of TOOLS) {
-      const schema = toolDefinition(spec).inputSchema as {
+      const schema = toolDefinition(spec).inputSchema as unknown as {
         properties: Record<string, { type?: string }>;
         required?: string[];
       };

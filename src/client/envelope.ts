@@ -61,7 +61,8 @@ export function describeBody(text: string, status: number): string {
   if (text.trim().length === 0) return "an empty answer where JSON was expected";
   if (/^\s*</.test(text)) {
     const title = /<title[^>]*>([^<]{0,200})/i.exec(text)?.[1]?.replace(/\s+/g, " ").trim();
-    const source = status >= 500 || status === 403 || status === 429 ? "Cloudflare's edge" : "a server in between";
+    const source =
+      status >= 500 || status === 403 || status === 429 ? "Cloudflare's edge" : "a server in between";
     return `an HTML page from ${source} where JSON was expected${title ? `: ${clip(title)}` : ""}`;
   }
   return `an answer that is not Cloudflare's JSON envelope: ${clip(text.replace(/\s+/g, " ").trim())}`;

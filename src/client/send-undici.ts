@@ -14,7 +14,9 @@ export interface UndiciSender {
 
 const NEVER_SENT = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "UND_ERR_CONNECT_TIMEOUT"]);
 
-export function undiciSender(options: { keepAliveTimeoutMs?: number; connectTimeoutMs?: number } = {}): UndiciSender {
+export function undiciSender(
+  options: { keepAliveTimeoutMs?: number; connectTimeoutMs?: number } = {},
+): UndiciSender {
   let agent: Agent | undefined;
   let undici: Promise<typeof import("undici")> | undefined;
   const load = async () => {

@@ -4,8 +4,8 @@
 // arguments, the caller's credential and the state read for the plan; it expires and works once. Each time,
 // the state is read again: if it changed since the plan, nothing is sent and a new plan comes back.
 import {
-  CLIENT_CAPABILITIES_META_KEY,
   type CallToolResult,
+  CLIENT_CAPABILITIES_META_KEY,
   type ClientCapabilities,
   type InputRequiredResult,
   inputRequired,
@@ -14,7 +14,12 @@ import {
   type ServerContext,
 } from "@modelcontextprotocol/server";
 import type { ConfirmationPlan, ToolSpec } from "../tools/spec.js";
-import { type ApprovalRefusal, type ApprovalSigner, type ApprovalSubject, canonicalJson } from "./approval.js";
+import {
+  type ApprovalRefusal,
+  type ApprovalSigner,
+  type ApprovalSubject,
+  canonicalJson,
+} from "./approval.js";
 import { ConfirmationDeclined, ElicitationRequired } from "./failures.js";
 
 export interface ConsentDeps {
@@ -54,7 +59,10 @@ export function canElicit(caps: ClientCapabilities | undefined): boolean {
 /** The capabilities of the client behind this request: per request on 2026-07-28, from initialize before. */
 function clientCapabilities(ctx: ServerContext, server: Server): ClientCapabilities | undefined {
   const envelope = ctx.mcpReq.envelope as Record<string, unknown> | undefined;
-  return (envelope?.[CLIENT_CAPABILITIES_META_KEY] as ClientCapabilities | undefined) ?? server.getClientCapabilities();
+  return (
+    (envelope?.[CLIENT_CAPABILITIES_META_KEY] as ClientCapabilities | undefined) ??
+    server.getClientCapabilities()
+  );
 }
 
 export async function obtainConsent(
@@ -78,7 +86,8 @@ export async function obtainConsent(
     let note = "";
     if (typeof previous === "string" && answer.kind === "elicit") {
       const approved =
-        answer.action === "accept" && (answer.content as Record<string, unknown> | undefined)?.approve === true;
+        answer.action === "accept" &&
+        (answer.content as Record<string, unknown> | undefined)?.approve === true;
       if (!approved) throw new ConfirmationDeclined(answer.action === "cancel" ? "cancel" : "decline");
       const verdict = await deps.approvals.verify(previous, binding);
       if (verdict.ok) return { kind: "approved" };

@@ -58,7 +58,8 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
   const serve = async (request: Request): Promise<Response> => {
     const url = new URL(request.url);
     const path = url.pathname.replace(/\/+$/, "") || "/";
-    if (path !== "/mcp" && path !== "/mcp/readonly") return text(404, "Not found. MCP is served at POST /mcp.");
+    if (path !== "/mcp" && path !== "/mcp/readonly")
+      return text(404, "Not found. MCP is served at POST /mcp.");
     const refused = checkHostAndOrigin(request, options);
     if (refused) return refused;
     if (request.method !== "POST") {
@@ -67,7 +68,8 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
       });
     }
     const body = await readBody(request);
-    if (body.kind === "too_large") return jsonRpcError(413, -32600, `Request body over ${MAX_BODY_BYTES} bytes`);
+    if (body.kind === "too_large")
+      return jsonRpcError(413, -32600, `Request body over ${MAX_BODY_BYTES} bytes`);
     if (body.kind === "malformed") return jsonRpcError(400, -32700, "Parse error: the body is not JSON");
 
     const credentials = options.sandbox
@@ -140,10 +142,7 @@ function originAllowed(origin: string, options: HttpAppOptions): boolean {
   return Boolean(options.loopbackOrigins) && LOOPBACK_HOSTS.includes(parsed.hostname);
 }
 
-type Body =
-  | { kind: "ok"; text: string; json: unknown }
-  | { kind: "too_large" }
-  | { kind: "malformed" };
+type Body = { kind: "ok"; text: string; json: unknown } | { kind: "too_large" } | { kind: "malformed" };
 
 async function readBody(request: Request): Promise<Body> {
   const declared = Number(request.headers.get("content-length") ?? "0");
@@ -172,7 +171,10 @@ async function readBody(request: Request): Promise<Body> {
 }
 
 function text(status: number, message: string, headers: Record<string, string> = {}): Response {
-  return new Response(`${message}\n`, { status, headers: { "content-type": "text/plain; charset=utf-8", ...headers } });
+  return new Response(`${message}\n`, {
+    status,
+    headers: { "content-type": "text/plain; charset=utf-8", ...headers },
+  });
 }
 
 function jsonRpcError(status: number, code: number, message: string): Response {

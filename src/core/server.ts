@@ -71,13 +71,17 @@ export function createServer(deps: ServerDeps): Server {
   }));
   server.setRequestHandler("prompts/get", (request) => {
     const spec = PROMPTS.find((p) => p.name === request.params.name);
-    if (!spec) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown prompt ${request.params.name}`);
+    if (!spec)
+      throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown prompt ${request.params.name}`);
     const args = request.params.arguments ?? {};
     const missing = (spec.arguments ?? [])
       .filter((a) => a.required && !args[a.name]?.trim())
       .map((a) => a.name);
     if (missing.length)
-      throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Prompt ${spec.name} needs: ${missing.join(", ")}`);
+      throw new ProtocolError(
+        ProtocolErrorCode.InvalidParams,
+        `Prompt ${spec.name} needs: ${missing.join(", ")}`,
+      );
     return renderPrompt(spec, args);
   });
   return server;

@@ -27,7 +27,9 @@ export async function runHttp(
     approvals: runtime.approvals,
     sandbox: config.sandbox,
     allowedHosts:
-      loopback || http.allowedHosts.length ? [...localhostAllowedHostnames(), ...http.allowedHosts] : undefined,
+      loopback || http.allowedHosts.length
+        ? [...localhostAllowedHostnames(), ...http.allowedHosts]
+        : undefined,
     allowedOrigins: http.allowedOrigins,
     loopbackOrigins: loopback,
     onError: (message) => log.debug(message),

@@ -1,8 +1,9 @@
 // What both Node entries set up the same way: the one undici pool, the sandbox when asked for, the client
 // settings, the rate budgets and the approval signer.
-import type { Send } from "../client/sender.js";
-import { undiciSender } from "../client/send-undici.js";
+
 import { RateBudgets } from "../client/rate-limit.js";
+import { undiciSender } from "../client/send-undici.js";
+import type { Send } from "../client/sender.js";
 import type { Config } from "../config/index.js";
 import { createApprovalSigner } from "../core/approval.js";
 import type { ClientSettings } from "../core/identity.js";

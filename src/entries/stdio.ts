@@ -1,6 +1,6 @@
 // The local server: one MCP connection over stdin/stdout, for one caller (the credentials in the
 // environment). Over-long or broken input ends the process with a message, never silently.
-import { serveStdio, StdioServerTransport } from "@modelcontextprotocol/server/stdio";
+import { StdioServerTransport, serveStdio } from "@modelcontextprotocol/server/stdio";
 import type { Config } from "../config/index.js";
 import { callerScope } from "../core/identity.js";
 import { createServer } from "../core/server.js";
@@ -18,14 +18,18 @@ export async function runStdio(
 ) {
   const runtime = await nodeRuntime(config, log);
   if (!config.sandbox && !config.credentials) {
-    log.info("no CLOUDFLARE_API_TOKEN (or CLOUDFLARE_EMAIL + CLOUDFLARE_API_KEY): tools are listed, calls will say what to set");
+    log.info(
+      "no CLOUDFLARE_API_TOKEN (or CLOUDFLARE_EMAIL + CLOUDFLARE_API_KEY): tools are listed, calls will say what to set",
+    );
   }
   const scope = await callerScope(
     config.sandbox ? { token: SANDBOX_TOKEN } : config.credentials,
     runtime.budgets,
     runtime.client,
   );
-  const transport = new StdioServerTransport(process.stdin, process.stdout, { maxBufferSize: MAX_LINE_BYTES });
+  const transport = new StdioServerTransport(process.stdin, process.stdout, {
+    maxBufferSize: MAX_LINE_BYTES,
+  });
   const handle = serveStdio(() => createServer({ ...scope, config, approvals: runtime.approvals }), {
     transport,
     onerror: (error) => {

@@ -232,7 +232,10 @@ export const certificatePackTools = [
         ...(args.cloudflare_branding === undefined ? {} : { cloudflare_branding: args.cloudflare_branding }),
       },
     }),
-    hints: { ambiguous: "Call list_certificate_packs with status all and look for a new pack with these hosts before ordering again: a second order is a second pack." },
+    hints: {
+      ambiguous:
+        "Call list_certificate_packs with status all and look for a new pack with these hosts before ordering again: a second order is a second pack.",
+    },
   }),
   defineTool({
     name: "restart_certificate_pack_validation",

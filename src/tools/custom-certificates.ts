@@ -54,9 +54,17 @@ export const customCertificateTools = [
       });
       return {
         text: `Re-prioritize custom certificates on zone ${args.zone_id}, changing which certificate visitors get where hosts overlap: ${lines.join("; ")}.`,
-        state: [...known.entries()].map(([id, c]) => ({ id, type: c.type, priority: c.priority, hosts: c.hosts })),
+        state: [...known.entries()].map(([id, c]) => ({
+          id,
+          type: c.type,
+          priority: c.priority,
+          hosts: c.hosts,
+        })),
       };
     },
-    hints: { ambiguous: "List the custom packs (list_certificate_packs, status all) to see the priorities now in force." },
+    hints: {
+      ambiguous:
+        "List the custom packs (list_certificate_packs, status all) to see the priorities now in force.",
+    },
   }),
 ];

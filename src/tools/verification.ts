@@ -1,7 +1,7 @@
 import { z } from "zod";
+import { PACK_NOT_FOUND } from "./certificate-packs.js";
 import { certificatePackId, zoneId } from "./fields.js";
 import { asRecord } from "./outputs.js";
-import { PACK_NOT_FOUND } from "./certificate-packs.js";
 import { defineTool } from "./spec.js";
 
 export const verificationTools = [

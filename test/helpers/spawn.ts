@@ -67,6 +67,7 @@ export async function spawnEraServer(era: Era, args: string[], env: Record<strin
     { versionNegotiation: { mode: { pin: "2026-07-28" } } },
   );
   await client.connect(transport);
-  if (client.getProtocolEra() !== "modern") throw new Error(`expected the modern era, got ${client.getProtocolEra()}`);
+  if (client.getProtocolEra() !== "modern")
+    throw new Error(`expected the modern era, got ${client.getProtocolEra()}`);
   return { client: client as unknown as EraClient, stderr: () => stderr, close: () => client.close() };
 }
