@@ -2,7 +2,7 @@
 // bin driven by a real MCP client. The bundle holds every runtime module, so the package depends on nothing
 // and installing it runs no script.
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -28,7 +28,7 @@ const npm = (args: string[], cwd: string) =>
   });
 
 function sizeOf(path: string): number {
-  const stat = statSync(path);
+  const stat = lstatSync(path);
   if (!stat.isDirectory()) return stat.size;
   return readdirSync(path).reduce((sum, name) => sum + sizeOf(join(path, name)), 0);
 }
