@@ -86,16 +86,12 @@ describe.each(DESTRUCTIVE)("$tool", ({ tool, args, plan }) => {
     expect(mutations()).toEqual([]);
   });
 
-  it("the plan's confirm value performs it once; the same value again sends nothing", async () => {
+  it("the plan's confirm value performs it, once", async () => {
     await start();
     const { confirm } = approvalOf(await h.call(tool, args)) as Approval;
     const result = await h.call(tool, { ...args, confirm });
     expect(result.isError, textOf(result)).toBeFalsy();
     expect(approvalOf(result)).toBeUndefined();
-    expect(mutations()).toHaveLength(1);
-
-    const again = await h.call(tool, { ...args, confirm });
-    expect(approvalOf(again)?.reason).toMatch(/already used/);
     expect(mutations()).toHaveLength(1);
   });
 
@@ -180,6 +176,20 @@ describe.each(DESTRUCTIVE)("$tool", ({ tool, args, plan }) => {
 describe("an approval is bound to its plan", () => {
   const tool = "delete_certificate_pack";
   const args = { zone_id: ZONE, certificate_pack_id: PACK.expiring };
+
+  it("works once: the same value again, on the same state, sends nothing", async () => {
+    await start();
+    const reorder = {
+      zone_id: ZONE,
+      certificates: [{ id: CUSTOM_CERT.legacy, priority: 2 }],
+    };
+    const { confirm } = approvalOf(await h.call("prioritize_custom_certificates", reorder)) as Approval;
+    expect((await h.call("prioritize_custom_certificates", { ...reorder, confirm })).isError).toBeFalsy();
+    expect(mutations()).toHaveLength(1);
+    const again = await h.call("prioritize_custom_certificates", { ...reorder, confirm });
+    expect(approvalOf(again)?.reason).toMatch(/already used/);
+    expect(mutations()).toHaveLength(1);
+  });
 
   it("when the state changed since the plan, nothing is sent and a new plan comes back", async () => {
     await start();

@@ -27,8 +27,8 @@ describe("the registry", () => {
     for (const name of names) expect(name).toMatch(/^[a-z][a-z0-9]*(_[a-z0-9]+)*$/);
   });
 
-  it("each route is used once and its path parameters are required string inputs", () => {
-    const routes = TOOLS.map((t) => t.route);
+  it("each route is one tool's (triage composes reads of others) and its path parameters are required string inputs", () => {
+    const routes = TOOLS.filter((t) => t.name !== "triage_certificates").map((t) => t.route);
     expect(new Set(routes).size).toBe(routes.length);
     for (const spec of TOOLS) {
       const schema = toolDefinition(spec).inputSchema as unknown as {

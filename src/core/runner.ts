@@ -65,20 +65,31 @@ function redacted<T extends CallToolResult | InputRequiredResult>(result: T, dep
 function parseArguments(spec: ToolSpec, rawArgs: unknown): Record<string, unknown> {
   const parsed = spec.input.safeParse(rawArgs ?? {});
   if (parsed.success) return parsed.data as Record<string, unknown>;
-  throw new UsageError(parsed.error.issues.map(describeIssue).join("; "));
+  throw new UsageError(parsed.error.issues.map((issue) => describeIssue(issue, rawArgs)).join("; "));
 }
 
-function describeIssue(issue: z.core.$ZodIssue): string {
+/** What the caller sent at an issue's path (zod does not keep the input on its issues). */
+function inputAt(rawArgs: unknown, path: readonly PropertyKey[]): unknown {
+  let value = rawArgs;
+  for (const key of path) {
+    if (value === null || typeof value !== "object" || !Object.hasOwn(value, key)) return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
+}
+
+function describeIssue(issue: z.core.$ZodIssue, rawArgs: unknown): string {
   const field = issue.path.length ? issue.path.join(".") : "arguments";
   if (issue.code === "unrecognized_keys") {
     return `${field}: unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.join(", ")}; remove ${issue.keys.length > 1 ? "them" : "it"} (check the spelling against the tool's input schema)`;
   }
   if (issue.code === "invalid_type") {
-    if (issue.input === undefined) return `${field}: required (${issue.expected})`;
+    const input = inputAt(rawArgs, issue.path);
+    if (input === undefined) return `${field}: required (${issue.expected})`;
     if (field === "confirm") {
-      return `confirm: expected the confirm string of an approved plan, got ${describeValue(issue.input)}; call without confirm to get the plan and its confirm value`;
+      return `confirm: expected the confirm string of an approved plan, got ${describeValue(input)}; call without confirm to get the plan and its confirm value`;
     }
-    return `${field}: expected ${issue.expected}, got ${describeValue(issue.input)}`;
+    return `${field}: expected ${issue.expected}, got ${describeValue(input)}`;
   }
   return `${field}: ${issue.message}`;
 }
