@@ -239,7 +239,7 @@ function keyFrom(key: string | Uint8Array | undefined): Uint8Array<ArrayBuffer> 
   const bytes = typeof key === "string" ? encoder.encode(key) : new Uint8Array(key);
   if (bytes.length < APPROVAL_KEY_MIN_BYTES) {
     throw new RangeError(
-      `approval key: at least ${APPROVAL_KEY_MIN_BYTES} bytes are needed, got ${bytes.length}; use a random value such as the output of \`openssl rand -hex 32\``,
+      `approval key: at least ${APPROVAL_KEY_MIN_BYTES} bytes are needed; use a random value such as the output of \`openssl rand -hex 32\``,
     );
   }
   return bytes;
