@@ -92,6 +92,7 @@ export interface Harness {
   callWatched(
     name: string,
     args: Record<string, unknown>,
+    onArrival?: () => void,
   ): Promise<{ result: CallToolResult; progress: { progress: number; message?: string }[]; ms: number }>;
   call(
     name: string,
@@ -158,11 +159,14 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     callApproved: approving(
       (name, args) => mcp.callTool({ name, arguments: args }) as Promise<CallToolResult>,
     ),
-    callWatched: async (name, args) => {
+    callWatched: async (name, args, onArrival) => {
       const progress: { progress: number; message?: string }[] = [];
       const started = Date.now();
       const result = (await mcp.callTool({ name, arguments: args }, undefined, {
-        onprogress: (p) => progress.push(p),
+        onprogress: (p) => {
+          progress.push(p);
+          onArrival?.();
+        },
       })) as CallToolResult;
       return { result, progress, ms: Date.now() - started };
     },
