@@ -1,11 +1,18 @@
 // The remote server as a web-standard handler, shared by the Node HTTP entry and the Worker: the routes,
 // the rules every request passes before MCP sees it, and one MCP server per request built for the caller
 // that request names. Nothing here is kept between requests but the sender's pool and the rate budgets.
-import { type AuthInfo, createMcpHandler, hostHeaderValidationResponse } from "@modelcontextprotocol/server";
+import {
+  type AuthInfo,
+  createMcpHandler,
+  hostHeaderValidationResponse,
+  isLegacyRequest,
+  type Server,
+} from "@modelcontextprotocol/server";
 import type { Credentials } from "../client/cloudflare.js";
 import type { RateBudgets } from "../client/rate-limit.js";
 import type { ApprovalSigner } from "./approval.js";
 import { bearerCredentials, type ClientSettings, callerScope } from "./identity.js";
+import { serveLegacy } from "./legacy-http.js";
 import { type CallerScope, createServer, type ServerConfig } from "./server.js";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -16,8 +23,8 @@ export interface HttpAppOptions {
   client: ClientSettings;
   budgets: RateBudgets;
   approvals: ApprovalSigner;
-  /** Requests need no token: every call goes to the sandbox behind `client.send`. */
-  sandbox?: boolean;
+  /** Requests need no token: every call goes to the sandbox behind `client.send`, with these credentials. */
+  sandbox?: { credentials: Credentials };
   /** Hostnames a Host header may name; `undefined` accepts any (a server not bound to loopback). */
   allowedHosts?: readonly string[];
   /** Origins (scheme://host[:port]) a browser request may come from; loopback ones when `loopbackOrigins`. */
@@ -42,17 +49,16 @@ interface Caller {
 }
 
 export function createHttpApp(options: HttpAppOptions): HttpApp {
-  const mcp = createMcpHandler(
-    ({ authInfo }) => {
-      const caller = authInfo?.extra?.caller as Caller;
-      return createServer({
-        ...caller.scope,
-        config: { ...options.config, readOnly: caller.readOnly },
-        approvals: options.approvals,
-      });
-    },
-    { onerror: (error) => options.onError?.(error.message) },
-  );
+  const serverFor = (authInfo: AuthInfo | undefined): Server => {
+    const caller = authInfo?.extra?.caller as Caller;
+    return createServer({
+      ...caller.scope,
+      config: { ...options.config, readOnly: caller.readOnly },
+      approvals: options.approvals,
+    });
+  };
+  const onerror = (error: Error) => options.onError?.(error.message);
+  const mcp = createMcpHandler(({ authInfo }) => serverFor(authInfo), { onerror });
   const deadlineMs = options.requestDeadlineMs ?? 120_000;
 
   const serve = async (request: Request): Promise<Response> => {
@@ -73,7 +79,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
     if (body.kind === "malformed") return jsonRpcError(400, -32700, "Parse error: the body is not JSON");
 
     const credentials = options.sandbox
-      ? undefined
+      ? options.sandbox.credentials
       : (bearerCredentials(request.headers.get("authorization")) ?? (await options.resolveCaller?.(request)));
     if (!options.sandbox && !credentials) {
       return text(
@@ -105,6 +111,9 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
         body: body.text,
         signal: deadline.signal,
       });
+      if (await isLegacyRequest(inner, body.json)) {
+        return await serveLegacy(serverFor(authInfo), inner, { authInfo, parsedBody: body.json });
+      }
       return await mcp.fetch(inner, { authInfo, parsedBody: body.json });
     } finally {
       clearTimeout(timer);
@@ -183,5 +192,3 @@ function jsonRpcError(status: number, code: number, message: string): Response {
     headers: { "content-type": "application/json" },
   });
 }
-
-export { LOOPBACK_HOSTS };

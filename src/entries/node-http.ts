@@ -7,7 +7,7 @@ import { localhostAllowedHostnames } from "@modelcontextprotocol/server";
 import type { Config, HttpConfig } from "../config/index.js";
 import { createHttpApp } from "../core/http-app.js";
 import type { Logger } from "./log.js";
-import { nodeRuntime } from "./shared.js";
+import { nodeRuntime, SANDBOX_TOKEN } from "./shared.js";
 
 /** How long in-flight calls may finish after SIGTERM. */
 export const DRAIN_MS = 10_000;
@@ -25,7 +25,7 @@ export async function runHttp(
     client: runtime.client,
     budgets: runtime.budgets,
     approvals: runtime.approvals,
-    sandbox: config.sandbox,
+    sandbox: config.sandbox ? { credentials: { token: SANDBOX_TOKEN } } : undefined,
     allowedHosts:
       loopback || http.allowedHosts.length
         ? [...localhostAllowedHostnames(), ...http.allowedHosts]
