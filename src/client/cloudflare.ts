@@ -36,6 +36,8 @@ export interface ApiRequest {
 
 export interface ApiResponse<T = unknown> {
   status: number;
+  /** Characters of the answer's body, for callers that bound what they keep across pages. */
+  bytes: number;
   result: T;
   resultInfo?: ResultInfo;
   messages: ApiMessage[];
@@ -177,6 +179,7 @@ export class CloudflareClient {
       }
       return {
         status,
+        bytes: text.length,
         result: envelope.result as T,
         ...(envelope.result_info ? { resultInfo: envelope.result_info } : {}),
         messages: envelope.messages,

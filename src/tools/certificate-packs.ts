@@ -1,25 +1,16 @@
 import { z } from "zod";
-import type { ResultInfo } from "../client/cloudflare.js";
 import { UsageError } from "../core/failures.js";
 import { quoteApiList, quoteApiText } from "../core/text.js";
 import type { RawPack } from "../triage/state.js";
 import { certificatePackId, confirm, hostname, validityDays, zoneId } from "./fields.js";
 import { asRecord, certificatePack, packSummary } from "./outputs.js";
-import { defineTool, type ToolContext } from "./spec.js";
+import { listAllPacks, MAX_LISTED, pageInfo, summarizePack } from "./pack-pages.js";
+import { defineTool } from "./spec.js";
 
 export type { RawPack } from "../triage/state.js";
+export { listAllPacks } from "./pack-pages.js";
 
 const packsPath = "/zones/{zone_id}/ssl/certificate_packs";
-/** What a 404 means for a tool that takes a pack id. */
-export const PACK_NOT_FOUND =
-  "not found: check zone_id, and the pack id with list_certificate_packs (status: all).";
-/** Stops `all_pages` on a server that never runs out of pages: 200 pages of 50 is 10,000 packs. */
-export const MAX_PAGES = 200;
-/**
- * The most pack summaries `all_pages` returns (about 12,000 tokens): every page is still read and counted,
- * but 10,000 summaries would be half a million tokens, more than any model's context.
- */
-export const MAX_LISTED = 250;
 
 const LIST_INPUT = z.strictObject({
   zone_id: zoneId,
@@ -29,82 +20,9 @@ const LIST_INPUT = z.strictObject({
   per_page: z.int().min(5, { error: "must be 5 to 50" }).max(50, { error: "must be 5 to 50" }).optional(),
   all_pages: z.boolean().optional().describe("Follow every page (capped); returns totals"),
 });
-
-const CUSTOM_TYPES = new Set(["sni_custom", "legacy_custom"]);
-
-/** What a list needs per pack; get_certificate_pack gives the rest. */
-export function summarizePack(pack: RawPack): Record<string, unknown> {
-  const expiries = (pack.certificates ?? []).map((c) => c.expires_on).filter((e): e is string => Boolean(e));
-  return asRecord({
-    id: pack.id,
-    type: pack.type,
-    status: pack.status,
-    hosts: pack.hosts,
-    certificate_authority: pack.certificate_authority,
-    validity_days: pack.validity_days,
-    validation_method: pack.validation_method,
-    expires_on: expiries.sort()[0],
-    // Custom certificates' ids are what prioritize_custom_certificates takes.
-    certificates: CUSTOM_TYPES.has(pack.type)
-      ? pack.certificates?.map((c) => ({ id: c.id, priority: c.priority }))
-      : undefined,
-    validation_errors: pack.validation_errors?.map((e) => e.message),
-  });
-}
-
-/** Reads every page of the zone's packs, stopping on an empty or repeated page or at MAX_PAGES. */
-export async function listAllPacks(
-  ctx: ToolContext,
-  zone: string,
-  query: { status?: "all"; deploy?: string },
-): Promise<{ packs: RawPack[]; pages: number; totalCount?: number; stoppedBecause?: string }> {
-  const packs: RawPack[] = [];
-  const seen = new Set<string>();
-  let totalPages: number | undefined;
-  let totalCount: number | undefined;
-  for (let page = 1; ; page++) {
-    if (page > MAX_PAGES) {
-      return {
-        packs,
-        pages: page - 1,
-        totalCount,
-        stoppedBecause: `stopped at the cap of ${MAX_PAGES} pages`,
-      };
-    }
-    const response = await ctx.read<RawPack[]>(
-      `GET ${packsPath}`,
-      { zone_id: zone },
-      { ...query, page, per_page: 50 },
-    );
-    const items = Array.isArray(response.result) ? response.result : [];
-    totalPages = response.resultInfo?.total_pages ?? totalPages;
-    totalCount = response.resultInfo?.total_count ?? totalCount;
-    if (items.length === 0) return { packs, pages: page, totalCount };
-    const key = items.map((p) => p.id).join(",");
-    if (seen.has(key)) {
-      return { packs, pages: page, totalCount, stoppedBecause: `page ${page} repeated an earlier page` };
-    }
-    seen.add(key);
-    packs.push(...items);
-    await ctx.progress(page, totalPages, `read ${packs.length} packs`);
-    if (items.length < 50 || (totalPages !== undefined && page >= totalPages)) {
-      return { packs, pages: page, totalCount };
-    }
-  }
-}
-
-function pageInfo(info: ResultInfo | undefined) {
-  return info
-    ? {
-        page: info.page,
-        per_page: info.per_page,
-        count: info.count,
-        total_count: info.total_count,
-        total_pages: info.total_pages,
-      }
-    : {};
-}
-
+/** What a 404 means for a tool that takes a pack id. */
+export const PACK_NOT_FOUND =
+  "not found: check zone_id, and the pack id with list_certificate_packs (status: all).";
 export const certificatePackTools = [
   defineTool({
     name: "list_certificate_packs",

@@ -54,7 +54,8 @@ export function compact(value: unknown): unknown {
       if (c === undefined) continue;
       if (Array.isArray(c) && c.length === 0) continue;
       if (c !== null && typeof c === "object" && !Array.isArray(c) && Object.keys(c).length === 0) continue;
-      out[key] = c;
+      // Defined, not assigned: an answer's own `__proto__` key stays a field and never becomes a prototype.
+      Object.defineProperty(out, key, { value: c, enumerable: true, writable: true, configurable: true });
     }
     return out;
   }

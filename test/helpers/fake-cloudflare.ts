@@ -29,7 +29,9 @@ export type Fault =
   | { kind: "truncated_json" }
   | { kind: "success_false" }
   | { kind: "ignore_page" }
-  | { kind: "huge"; bytes: number };
+  | { kind: "huge"; bytes: number }
+  /** A valid answer sent one byte every `everyMs`: each byte alone would reset a per-read timeout. */
+  | { kind: "trickle"; everyMs: number };
 
 export interface FaultRule {
   fault: Fault;
@@ -124,6 +126,18 @@ async function answerWithFault(fault: Fault, req: IncomingMessage, res: ServerRe
         fault.headers,
       );
       return true;
+    case "trickle": {
+      const body = JSON.stringify({ success: true, errors: [], messages: [], result: { trickled: true } });
+      res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
+      let sent = 0;
+      const timer = setInterval(() => {
+        if (res.destroyed || sent >= body.length) return clearInterval(timer);
+        res.write(body[sent++]);
+        if (sent === body.length) res.end();
+      }, fault.everyMs);
+      res.on("close", () => clearInterval(timer));
+      return true;
+    }
     case "huge": {
       const filler = "x".repeat(fault.bytes);
       send(
