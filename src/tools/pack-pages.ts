@@ -15,17 +15,21 @@ export const MAX_ANSWER_BYTES = 64 * 1024 * 1024;
  */
 export const MAX_LISTED = 250;
 const PER_PAGE = 50;
+/** Hosts a pack summary names; get_certificate_pack has them all. */
+export const SUMMARY_HOSTS = 20;
 
 const CUSTOM_TYPES = new Set(["sni_custom", "legacy_custom"]);
 
 /** What a list needs per pack; get_certificate_pack gives the rest. */
 export function summarizePack(pack: RawPack): Record<string, unknown> {
   const expiries = (pack.certificates ?? []).map((c) => c.expires_on).filter((e): e is string => Boolean(e));
+  const hosts = pack.hosts ?? [];
   return asRecord({
     id: pack.id,
     type: pack.type,
     status: pack.status,
-    hosts: pack.hosts,
+    hosts: hosts.length > SUMMARY_HOSTS ? hosts.slice(0, SUMMARY_HOSTS) : pack.hosts,
+    hosts_not_listed: hosts.length > SUMMARY_HOSTS ? hosts.length - SUMMARY_HOSTS : undefined,
     certificate_authority: pack.certificate_authority,
     validity_days: pack.validity_days,
     validation_method: pack.validation_method,
