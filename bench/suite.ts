@@ -1,6 +1,6 @@
 // npm run bench: start-up, token footprint, per-call overhead, scale, result size and memory. Prints a
 // table per section and writes bench/results/latest.json.
-import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { build } from "esbuild";
@@ -48,6 +48,8 @@ async function unbundledBuild(): Promise<string> {
     supported: { "import-attributes": true },
     logLevel: "warning",
   });
+  // Not bundled, the generated listing is read as a file beside its module.
+  copyFileSync("src/tools/listing.generated.json", "bench/.out/unbundled/tools/listing.generated.json");
   return "bench/.out/unbundled/cli.js";
 }
 

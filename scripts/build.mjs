@@ -1,6 +1,7 @@
 // Bundles the server into one file: loading one module is several times faster than resolving the SDK's
 // many modules at start-up (see BENCHMARKS.md), and it is what `bin` and `npx` run.
-import { chmod, mkdir, rename, writeFile } from "node:fs/promises";
+import { chmod, mkdir, readdir, rename, rm, writeFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
 import { build } from "esbuild";
 
 // The server validates elicitation answers with zod (src/core/schema-validator.ts), so the SDK's default
@@ -25,10 +26,13 @@ export const withoutAjv = {
   },
 };
 
-const OUT = "dist/cli.js";
+// Split: the bin loads the stdio server and what it needs; the HTTP server, the sandbox and undici (half of
+// the code, needed only for a first request) are chunks loaded when used (see BENCHMARKS.md).
 const { outputFiles } = await build({
-  entryPoints: ["src/cli.ts"],
-  outfile: OUT,
+  entryPoints: { cli: "src/cli.ts" },
+  outdir: "dist",
+  chunkNames: "chunks/[name]-[hash]",
+  splitting: true,
   write: false,
   bundle: true,
   platform: "node",
@@ -42,14 +46,27 @@ const { outputFiles } = await build({
   legalComments: "none",
   logLevel: "warning",
   banner: {
-    js: '#!/usr/bin/env node\nimport { createRequire as __cjsRequire } from "node:module";\nconst require = __cjsRequire(import.meta.url);',
+    js: 'import { createRequire as __cjsRequire } from "node:module";\nconst require = __cjsRequire(import.meta.url);',
   },
 });
-// Written aside and renamed into place: a server spawned while a build runs (tests build in parallel with
-// servers they start) reads the old file or the new one, never half of one.
-const [output] = outputFiles;
-const aside = `${OUT}.${process.pid}.tmp`;
-await mkdir("dist", { recursive: true });
-await writeFile(aside, output.contents);
+// Chunks are named by their content, so they are written first, beside any older ones; the bin is written
+// aside and renamed into place last: a server spawned while a build runs (tests build in parallel with
+// servers they start) loads the old build or the new one, never half of one. Chunks no build uses go last.
+const ROOT = resolve("dist");
+const BIN = join(ROOT, "cli.js");
+await mkdir(join(ROOT, "chunks"), { recursive: true });
+const current = new Set();
+for (const file of outputFiles) {
+  if (file.path === BIN) continue;
+  current.add(file.path);
+  await writeFile(file.path, file.contents);
+}
+const bin = outputFiles.find((file) => file.path === BIN);
+const aside = `${BIN}.${process.pid}.tmp`;
+await writeFile(aside, `#!/usr/bin/env node\n${bin.text}`);
 await chmod(aside, 0o755);
-await rename(aside, OUT);
+await rename(aside, BIN);
+for (const name of await readdir(join(ROOT, "chunks"))) {
+  const path = join(ROOT, "chunks", name);
+  if (!current.has(path)) await rm(path, { force: true });
+}

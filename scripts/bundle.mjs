@@ -2,7 +2,15 @@
 // click: manifest.json, the single-file server and a package.json that marks it as an ES module (Node reads
 // dist/cli.js as CommonJS without one). The manifest is validated by the packer, which stops on any error.
 import { spawnSync } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -24,8 +32,9 @@ if (built.status !== 0) process.exit(built.status ?? 1);
 const stage = mkdtempSync(join(tmpdir(), "cloudflare-ssl-mcp-bundle-"));
 const output = join(ROOT, "dist", `${pkg.name}-${pkg.version}.mcpb`);
 try {
-  mkdirSync(join(stage, "dist"));
-  for (const file of ["manifest.json", "LICENSE", "README.md", "dist/cli.js"])
+  mkdirSync(join(stage, "dist", "chunks"), { recursive: true });
+  const chunks = readdirSync(join(ROOT, "dist", "chunks")).map((name) => `dist/chunks/${name}`);
+  for (const file of ["manifest.json", "LICENSE", "README.md", "dist/cli.js", ...chunks])
     copyFileSync(join(ROOT, file), join(stage, file));
   const { name, version, description, license, type } = pkg;
   writeFileSync(

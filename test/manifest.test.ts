@@ -2,7 +2,7 @@
 // one-click install, checked with the MCPB toolchain's own schema and variable substitution), and server.json
 // for the MCP registry. Both must agree with package.json.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -164,9 +164,12 @@ describe("npm run bundle", () => {
   it("holds the manifest, the server and what marks it as an ES module", () => {
     expect(readJson(join(unpacked, "manifest.json"))).toEqual(manifest);
     expect(readJson(join(unpacked, "package.json"))).toMatchObject({ type: "module", version: pkg.version });
-    expect(readFileSync(join(unpacked, "dist/cli.js"), "utf8")).toBe(
-      readFileSync(join(ROOT, "dist/cli.js"), "utf8"),
-    );
+    for (const file of [
+      "dist/cli.js",
+      ...readdirSync(join(ROOT, "dist/chunks")).map((n) => `dist/chunks/${n}`),
+    ]) {
+      expect(readFileSync(join(unpacked, file), "utf8"), file).toBe(readFileSync(join(ROOT, file), "utf8"));
+    }
   });
 
   it("with the sandbox switch on and no token, the server answers from the simulated zone", async () => {

@@ -49,7 +49,7 @@ describe("the published package", () => {
 
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), "cloudflare-ssl-mcp-pack-"));
-    // prepack builds dist/cli.js (atomically, so servers other tests spawn meanwhile are unaffected).
+    // prepack builds dist/ (the bin last and atomically, so servers other tests spawn meanwhile are unaffected).
     const out = npm(["pack", "--json", "--pack-destination", dir], ROOT);
     packed = JSON.parse(out.slice(out.indexOf("[")))[0];
     app = join(dir, "app");
@@ -68,8 +68,12 @@ describe("the published package", () => {
       expect(pkg[field], field).toBeDefined();
   });
 
-  it("holds the bundle, package.json, README and LICENSE, nothing else", () => {
-    expect(packed.files.map((f) => f.path).sort()).toEqual([
+  it("holds the bundle (the bin and its chunks), package.json, README and LICENSE, nothing else", () => {
+    const paths = packed.files.map((f) => f.path).sort();
+    const chunks = paths.filter((p) => p.startsWith("dist/chunks/"));
+    expect(chunks.length).toBeGreaterThan(0);
+    for (const chunk of chunks) expect(chunk).toMatch(/^dist\/chunks\/[\w-]+\.js$/);
+    expect(paths.filter((p) => !chunks.includes(p))).toEqual([
       "LICENSE",
       "README.md",
       "dist/cli.js",

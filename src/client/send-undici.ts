@@ -21,7 +21,9 @@ export function undiciSender(
   let undici: Promise<typeof import("undici")> | undefined;
   const load = async () => {
     undici ??= import("undici");
-    const module = await undici;
+    // undici is CommonJS: loaded as a chunk of the bundle, its exports arrive as the default export.
+    const loaded = await undici;
+    const module = (loaded as unknown as { default?: typeof loaded }).default ?? loaded;
     agent ??= new module.Agent({
       keepAliveTimeout: options.keepAliveTimeoutMs ?? 30_000,
       connections: 16,
