@@ -93,13 +93,18 @@ const order = await call(
 );
 const packId = order.structuredContent.id;
 
-say("Delete it: refused until the user approves");
-await call("delete_certificate_pack", { zone_id: ZONE, certificate_pack_id: packId }, (_, text) => text);
+say("Delete it: nothing is sent; the answer is the plan and the value that approves exactly it");
+const plan = await call(
+  "delete_certificate_pack",
+  { zone_id: ZONE, certificate_pack_id: packId },
+  (r) =>
+    `${r.structuredContent.approval.plan}\n   confirm value (valid 10 minutes, once): ${r.structuredContent.approval.confirm.slice(0, 24)}…`,
+);
 
-say("The user approved; the agent confirms");
+say("The user approved; the agent calls again with that confirm value");
 await call(
   "delete_certificate_pack",
-  { zone_id: ZONE, certificate_pack_id: packId, confirm: true },
+  { zone_id: ZONE, certificate_pack_id: packId, confirm: plan.structuredContent.approval.confirm },
   (r) => `deleted pack ${r.structuredContent.id}`,
 );
 

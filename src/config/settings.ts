@@ -97,7 +97,7 @@ export const SETTINGS = {
     type: "boolean",
     flag: "--elicitation-only",
     env: "CLOUDFLARE_SSL_MCP_ELICITATION_ONLY",
-    help: "Accept approval of destructive actions only from the user through MCP elicitation, never from the model's confirm: true",
+    help: "Accept approval of destructive actions only from the user through MCP elicitation, never from a plan's confirm value sent by the model",
     modes: ANY,
   },
   timeoutMs: {

@@ -187,7 +187,7 @@ export const certificatePackTools = [
     name: "delete_certificate_pack",
     title: "Delete advanced certificate pack",
     description:
-      "Delete an advanced pack; its hosts lose it at once. Needs approval: without elicitation, the first call only describes the effect. Universal packs go by disabling Universal SSL.",
+      "Delete an advanced pack; its hosts lose it at once. Needs approval: the user is asked, or the first call returns a plan and its confirm value. Universal packs go by disabling Universal SSL.",
     kind: "destructive",
     idempotent: true,
     route: `DELETE ${packsPath}/{certificate_pack_id}`,

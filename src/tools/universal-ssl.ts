@@ -28,7 +28,7 @@ export const universalSslTools = [
     name: "update_universal_ssl_settings",
     title: "Enable or disable Universal SSL",
     description:
-      "enabled: true orders a new Universal certificate. enabled: false removes it from the edge and can cut HTTPS for hosts with no other certificate; it needs approval (the first call describes the effect).",
+      "enabled: true orders a new Universal certificate. enabled: false removes it from the edge and can cut HTTPS for hosts with no other certificate; it needs approval (the user is asked, or the first call returns a plan and its confirm value).",
     // Destructive when it disables; the hint must warn for the worst case.
     kind: "destructive",
     idempotent: true,
