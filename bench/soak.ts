@@ -2,9 +2,9 @@
 // server never crashes, its memory levels off, no result carries the token, and it exits by itself (no
 // socket or timer left) when the client leaves. Writes bench/results/soak.json.
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { type Fault, startFakeCloudflare } from "../src/sandbox/api.js";
 import { DEMO_ZONE_ID, idFor } from "../src/sandbox/state.js";
 import { TOOLS } from "../src/tools/registry.js";
+import { type Fault, startFakeCloudflare } from "../test/helpers/fake-cloudflare.js";
 import { connect, memoryOf, round, table } from "./lib.js";
 
 const CALLS = Number(process.argv[2] ?? 20_000);

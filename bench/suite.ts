@@ -6,10 +6,10 @@ import { join } from "node:path";
 import { build } from "esbuild";
 import { encode } from "gpt-tokenizer/encoding/o200k_base";
 import { Agent, request } from "undici";
-import { type FakeCloudflare, startFakeCloudflare } from "../src/sandbox/api.js";
 import { DEMO_ZONE_ID, type Pack } from "../src/sandbox/state.js";
-import { toolDefinition } from "../src/server.js";
+import { toolDefinition } from "../src/tools/definition.js";
 import { TOOLS } from "../src/tools/registry.js";
+import { type FakeCloudflare, startFakeCloudflare } from "../test/helpers/fake-cloudflare.js";
 import { CLI, coldStart, connect, memoryOf, percentile, round, table, timeProcess } from "./lib.js";
 
 const TOKEN = "bench-token";

@@ -1,28 +1,35 @@
 // Bundles the server into one file: loading one module is several times faster than resolving the SDK's
 // many modules at start-up (see BENCHMARKS.md), and it is what `bin` and `npx` run.
-import { chmod } from "node:fs/promises";
+import { chmod, mkdir, rename, writeFile } from "node:fs/promises";
 import { build } from "esbuild";
 
-// The server validates elicitation answers with zod (src/schema-validator.ts), so the SDK's ajv provider is
-// never used; leaving it out saves loading ajv at every start. Should anything call it, it says so loudly.
-const withoutAjv = {
+// The server validates elicitation answers with zod (src/core/schema-validator.ts), so the SDK's default
+// JSON Schema validator (ajv on Node) is never used; leaving it out saves loading ajv at every start. The
+// SDK reaches it through its runtime shims, which here give Node's `process` and a validator that says so
+// loudly should anything ever call it.
+export const withoutAjv = {
   name: "without-ajv",
   setup(build) {
-    build.onResolve({ filter: /validation\/ajv-provider\.js$/ }, () => ({
-      path: "ajv-provider",
+    build.onResolve({ filter: /^@modelcontextprotocol\/server\/_shims$/ }, () => ({
+      path: "server-shims",
       namespace: "without-ajv",
     }));
     build.onLoad({ filter: /.*/, namespace: "without-ajv" }, () => ({
-      contents:
-        'export class AjvJsonSchemaValidator { getValidator() { throw new Error("ajv is not bundled: pass jsonSchemaValidator to the Server"); } }',
+      contents: [
+        'import process from "node:process";',
+        "export { process };",
+        'export class DefaultJsonSchemaValidator { getValidator() { throw new Error("ajv is not bundled: pass jsonSchemaValidator to the Server"); } }',
+      ].join("\n"),
       loader: "js",
     }));
   },
 };
 
-await build({
+const OUT = "dist/cli.js";
+const { outputFiles } = await build({
   entryPoints: ["src/cli.ts"],
-  outfile: "dist/cli.js",
+  outfile: OUT,
+  write: false,
   bundle: true,
   platform: "node",
   format: "esm",
@@ -38,4 +45,11 @@ await build({
     js: '#!/usr/bin/env node\nimport { createRequire as __cjsRequire } from "node:module";\nconst require = __cjsRequire(import.meta.url);',
   },
 });
-await chmod("dist/cli.js", 0o755);
+// Written aside and renamed into place: a server spawned while a build runs (tests build in parallel with
+// servers they start) reads the old file or the new one, never half of one.
+const [output] = outputFiles;
+const aside = `${OUT}.${process.pid}.tmp`;
+await mkdir("dist", { recursive: true });
+await writeFile(aside, output.contents);
+await chmod(aside, 0o755);
+await rename(aside, OUT);

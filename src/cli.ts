@@ -1,15 +1,9 @@
-// The one impure edge: reads argv and env, starts the sandbox if asked, serves MCP over stdio, and exits
-// cleanly when the client leaves or the process is told to stop.
-import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
-import { CloudflareClient } from "./client/cloudflare.js";
-import { ConfigError, HELP, parseInvocation } from "./config.js";
-import { stderrLogger } from "./log.js";
-import { redactorFor } from "./redact.js";
-import { type FakeCloudflare, startFakeCloudflare } from "./sandbox/api.js";
-import { createServer } from "./server.js";
+// The bin: reads argv and env, then serves over stdio or HTTP, and stops cleanly when the client leaves or
+// the process is told to stop.
+import { ConfigError, HELP, parseInvocation } from "./config/index.js";
+import { redactorFor } from "./core/redact.js";
+import { stderrLogger } from "./entries/log.js";
 import { NAME, VERSION } from "./version.js";
-
-const SANDBOX_TOKEN = "sandbox-token";
 
 async function main(): Promise<void> {
   let invocation: ReturnType<typeof parseInvocation>;
@@ -22,23 +16,13 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  if (invocation.kind === "help") {
-    process.stdout.write(HELP);
-    return;
-  }
-  if (invocation.kind === "version") {
-    process.stdout.write(`${VERSION}\n`);
-    return;
-  }
+  if (invocation.kind === "help") return void process.stdout.write(HELP);
+  if (invocation.kind === "version") return void process.stdout.write(`${VERSION}\n`);
   const { config } = invocation;
-  const redact = redactorFor(config.credentials);
-  const log = stderrLogger({ debug: config.debug, redact });
+  const log = stderrLogger({ debug: config.debug, redact: redactorFor(config.credentials).text });
   for (const notice of config.notices) log.info(notice);
 
-  // Installed before anything starts, so a stop at any moment closes what exists and nothing else.
-  let sandbox: FakeCloudflare | undefined;
-  let client: CloudflareClient | undefined;
-  let server: ReturnType<typeof createServer> | undefined;
+  let stop: (() => Promise<void>) | undefined;
   let closing = false;
   const shutdown = async (why: string) => {
     if (closing) return;
@@ -46,44 +30,35 @@ async function main(): Promise<void> {
     log.debug(`shutting down: ${why}`);
     // Everything is closed below and the process then ends by itself, so a leaked socket or timer shows
     // as this timer firing. It is unref'd: it never keeps the process alive.
-    setTimeout(() => {
-      log.info(`forced exit: still active after close: ${process.getActiveResourcesInfo().join(", ")}`);
-      process.exit(0);
-    }, 2000).unref();
-    await server?.close().catch(() => {});
-    await client?.destroy().catch(() => {});
-    await sandbox?.close().catch(() => {});
-    process.stdin.destroy();
+    setTimeout(
+      () => {
+        log.info(`forced exit: still active after close: ${process.getActiveResourcesInfo().join(", ")}`);
+        process.exit(process.exitCode ?? 0);
+      },
+      config.http ? 12_000 : 2000,
+    ).unref();
+    await stop?.();
+    if (!config.http) process.stdin.destroy();
   };
-  process.stdin.on("end", () => void shutdown("stdin closed"));
-  process.stdin.on("close", () => void shutdown("stdin closed"));
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
   process.on("SIGINT", () => void shutdown("SIGINT"));
-  // A client gone mid-write must not crash the process with EPIPE.
-  process.stdout.on("error", () => void shutdown("stdout closed"));
-
-  if (config.sandbox) {
-    sandbox = await startFakeCloudflare({ token: SANDBOX_TOKEN });
-    log.info(`sandbox: simulated Cloudflare API at ${sandbox.url}; nothing real is read or changed`);
-  } else if (!config.credentials) {
-    log.info(
-      "no CLOUDFLARE_API_TOKEN (or CLOUDFLARE_EMAIL + CLOUDFLARE_API_KEY): tools are listed, calls will say what to set",
-    );
+  const register = (fn: () => Promise<void>) => {
+    stop = fn;
+  };
+  if (config.http) {
+    const { runHttp } = await import("./entries/node-http.js");
+    await runHttp(config, config.http, log, register);
+  } else {
+    process.stdin.on("end", () => void shutdown("stdin closed"));
+    process.stdin.on("close", () => void shutdown("stdin closed"));
+    // A client gone mid-write must not crash the process with EPIPE.
+    process.stdout.on("error", () => void shutdown("stdout closed"));
+    const { runStdio } = await import("./entries/stdio.js");
+    await runStdio(config, log, register, (why) => {
+      process.exitCode = 1;
+      void shutdown(why);
+    });
   }
-
-  client = new CloudflareClient({
-    baseUrl: sandbox?.url ?? config.baseUrl,
-    credentials: sandbox ? { token: SANDBOX_TOKEN } : config.credentials,
-    timeoutMs: config.timeoutMs,
-    userAgent: `${NAME}/${VERSION}`,
-    rateBudget: config.rateBudget,
-    onRequest: config.debug
-      ? (method, path, status, ms) => log.debug(`${method} ${path} -> ${status} in ${ms} ms`)
-      : undefined,
-  });
-  server = createServer({ config, client, redact });
-
-  await server.connect(new StdioServerTransport());
 }
 
 main().catch((error) => {

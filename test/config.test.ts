@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, DEFAULT_BASE_URL, parseInvocation } from "../src/config.js";
+import {
+  ConfigError,
+  DEFAULT_BASE_URL,
+  HELP,
+  isLoopbackHost,
+  parseInvocation,
+  SETTINGS,
+} from "../src/config/index.js";
 
 const run = (argv: string[], env: Record<string, string> = {}) => {
   const invocation = parseInvocation(argv, env);
@@ -94,5 +101,211 @@ describe("command line and environment", () => {
   ])("refuses %j %j", (argv, env, message) => {
     expect(() => parseInvocation(argv, env)).toThrow(ConfigError);
     expect(() => parseInvocation(argv, env)).toThrow(message);
+  });
+});
+
+describe("HTTP mode settings", () => {
+  const KEY = "k3y-".repeat(8);
+
+  it("stdio by default; --http listens on 127.0.0.1:8787 with empty allow-lists", () => {
+    expect(run([]).http).toBeUndefined();
+    expect(run(["--http"]).http).toEqual({
+      host: "127.0.0.1",
+      port: 8787,
+      loopback: true,
+      allowedHosts: [],
+      allowedOrigins: [],
+    });
+  });
+
+  it("flags and their environment variables, normalised", () => {
+    expect(
+      run([
+        "--http",
+        "--host",
+        "0.0.0.0",
+        "--port=0",
+        "--allowed-hosts",
+        "MCP.Example.com, [::1]",
+        "--allowed-hosts=other.example",
+        "--allowed-origins",
+        "https://App.example.com:443,http://localhost:5173/",
+      ]).http,
+    ).toEqual({
+      host: "0.0.0.0",
+      port: 0,
+      loopback: false,
+      allowedHosts: ["mcp.example.com", "[::1]", "other.example"],
+      allowedOrigins: ["https://app.example.com", "http://localhost:5173"],
+    });
+    expect(
+      run([], {
+        CLOUDFLARE_SSL_MCP_HTTP: "true",
+        CLOUDFLARE_SSL_MCP_HOST: "[::1]",
+        CLOUDFLARE_SSL_MCP_PORT: "65535",
+        CLOUDFLARE_SSL_MCP_ALLOWED_HOSTS: "a.example,b.example",
+        CLOUDFLARE_SSL_MCP_ALLOWED_ORIGINS: "https://a.example",
+      }).http,
+    ).toEqual({
+      host: "::1",
+      port: 65535,
+      loopback: true,
+      allowedHosts: ["a.example", "b.example"],
+      allowedOrigins: ["https://a.example"],
+    });
+    expect(run(["--http", "--port", "1"], { CLOUDFLARE_SSL_MCP_PORT: "2" }).http?.port).toBe(1);
+  });
+
+  it("a non-loopback host needs no allowed origins", () => {
+    const config = run(["--http", "--host", "192.0.2.10"]);
+    expect(config.http).toMatchObject({ host: "192.0.2.10", loopback: false, allowedOrigins: [] });
+    expect(config.notices).toEqual([]);
+  });
+
+  it("credentials in the environment are set aside in HTTP mode, with a notice that says so", () => {
+    const token = run(["--http"], { CLOUDFLARE_API_TOKEN: "t" });
+    expect(token.credentials).toBeUndefined();
+    expect(token.notices.join("\n")).toMatch(
+      /HTTP mode: CLOUDFLARE_API_TOKEN from the environment is not used/,
+    );
+    const pair = run(["--http"], { CLOUDFLARE_EMAIL: "a@b.c", CLOUDFLARE_API_KEY: "k" });
+    expect(pair.credentials).toBeUndefined();
+    expect(pair.notices.join("\n")).toMatch(
+      /CLOUDFLARE_EMAIL, CLOUDFLARE_API_KEY from the environment are not used/,
+    );
+    expect(run(["--http"]).notices).toEqual([]);
+    expect(run(["--http"], { CLOUDFLARE_BASE_URL: "https://proxy.example/client/v4" }).baseUrl).toBe(
+      "https://proxy.example/client/v4",
+    );
+  });
+
+  it("the approval key: optional, at least 32 characters, never echoed", () => {
+    expect(run([]).approvalKey).toBeUndefined();
+    expect(run([], { CLOUDFLARE_SSL_MCP_APPROVAL_KEY: KEY }).approvalKey).toBe(KEY);
+    expect(run(["--http"], { CLOUDFLARE_SSL_MCP_APPROVAL_KEY: KEY }).notices.join()).not.toContain(KEY);
+    const short = "s3cret-but-too-short";
+    let message = "";
+    try {
+      parseInvocation([], { CLOUDFLARE_SSL_MCP_APPROVAL_KEY: short });
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/CLOUDFLARE_SSL_MCP_APPROVAL_KEY is shorter than 32 characters/);
+    expect(message).not.toContain(short);
+    expect(() => parseInvocation(["--approval-key", KEY], {})).toThrow(/unknown option --approval-key/);
+  });
+
+  it.each([
+    [["--host", "0.0.0.0"], {}, /--host applies only with --http; add --http to serve HTTP, or drop --host/],
+    [["--port", "9000"], {}, /--port applies only with --http/],
+    [["--allowed-hosts", "a.example"], {}, /--allowed-hosts applies only with --http/],
+    [["--allowed-origins=https://a.example"], {}, /--allowed-origins applies only with --http/],
+    [
+      [],
+      { CLOUDFLARE_SSL_MCP_PORT: "9000" },
+      /CLOUDFLARE_SSL_MCP_PORT applies only with --http; .* or unset CLOUDFLARE_SSL_MCP_PORT/,
+    ],
+    [["--port", "9000"], { CLOUDFLARE_SSL_MCP_HTTP: "false" }, /--port applies only with --http/],
+    [["--http", "--port", "65536"], {}, /--port="65536" must be a whole number from 0 to 65535/],
+    [["--http", "--port", "-1"], {}, /--port="-1" must be a whole number from 0 to 65535/],
+    [["--http", "--port"], {}, /--port needs a value, e.g. --port 8787/],
+    [["--http", "--host", "http://0.0.0.0"], {}, /--host="http:\/\/0.0.0.0" is not an address/],
+    [["--http", "--host", "localhost:8080"], {}, /without a scheme or port \(the port is --port\)/],
+    [
+      ["--http", "--allowed-hosts", "a.example:8080"],
+      {},
+      /--allowed-hosts entry "a.example:8080" is not a host name/,
+    ],
+    [["--http", "--allowed-hosts", "*.example"], {}, /without a scheme, port, path or wildcard/],
+    [["--http", "--allowed-origins", "null"], {}, /--allowed-origins cannot hold "null"/],
+    [
+      [],
+      { CLOUDFLARE_SSL_MCP_HTTP: "1", CLOUDFLARE_SSL_MCP_ALLOWED_ORIGINS: "https://a.example, NULL" },
+      /CLOUDFLARE_SSL_MCP_ALLOWED_ORIGINS cannot hold "null"/,
+    ],
+    [["--http", "--allowed-origins", "*"], {}, /entry "\*" is not an origin/],
+    [
+      ["--http", "--allowed-origins", "app.example.com"],
+      {},
+      /is not an origin; an origin is scheme:\/\/host\[:port\]/,
+    ],
+    [["--http", "--allowed-origins", "https://app.example.com/mcp"], {}, /is not an origin/],
+    [["--http", "--allowed-origins", "file:///tmp/x.html"], {}, /is not an origin/],
+    [["--http=true"], {}, /--http takes no value; write --http alone/],
+    [[], { CLOUDFLARE_SSL_MCP_HTTP: "sometimes" }, /CLOUDFLARE_SSL_MCP_HTTP="sometimes" is not a boolean/],
+  ])("refuses %j %j", (argv, env, message) => {
+    expect(() => parseInvocation(argv, env)).toThrow(ConfigError);
+    expect(() => parseInvocation(argv, env)).toThrow(message);
+  });
+});
+
+describe("transport trust for the API base URL", () => {
+  it.each([
+    "http://127.0.0.1:8080/client/v4",
+    "http://127.9.8.7/client/v4",
+    "http://localhost:8787",
+    "http://[::1]:8080",
+    "https://api.example.com/client/v4",
+    "https://192.0.2.1",
+  ])("accepts %s", (url) => {
+    expect(run([], { CLOUDFLARE_BASE_URL: url }).baseUrl).toBe(url.replace(/\/$/, ""));
+  });
+
+  it.each([
+    "http://api.cloudflare.com/client/v4",
+    "http://192.0.2.1:8080",
+    "http://localhost.example.com",
+    "http://[::2]",
+  ])("refuses plain http to %s, naming the variable and the fix", (url) => {
+    expect(() => run([], { CLOUDFLARE_BASE_URL: url })).toThrow(ConfigError);
+    expect(() => run([], { CLOUDFLARE_BASE_URL: url })).toThrow(
+      /CLOUDFLARE_BASE_URL uses plain http to .*; use https:\/\/ \(plain http is accepted only for loopback/,
+    );
+  });
+
+  it("knows loopback in every spelling the URL parser accepts, and nothing else", () => {
+    for (const host of [
+      "127.0.0.1",
+      "127.1",
+      "127.255.0.9",
+      "localhost",
+      "LOCALHOST",
+      "::1",
+      "[::1]",
+      "[0:0:0:0:0:0:0:1]",
+      "::ffff:127.0.0.1",
+    ])
+      expect(isLoopbackHost(host), host).toBe(true);
+    for (const host of [
+      "128.0.0.1",
+      "0.0.0.0",
+      "::",
+      "10.0.0.1",
+      "localhost.example",
+      "example.com",
+      "::2",
+      "",
+    ])
+      expect(isLoopbackHost(host), host).toBe(false);
+  });
+});
+
+describe("--help", () => {
+  it("is generated from the settings table: every flag and variable, with its default", () => {
+    const text = HELP.replace(/\s+/g, " ");
+    for (const setting of Object.values(SETTINGS)) {
+      if ("flag" in setting) expect(HELP).toContain(setting.flag);
+      expect(HELP).toContain(setting.env);
+      if ("default" in setting && setting.default !== undefined)
+        expect(text).toContain(`default ${setting.default}`);
+    }
+    for (const word of ["-h, --help", "-v, --version", "With --http:"]) expect(HELP).toContain(word);
+  });
+
+  it("gives secrets no flag, since the command line is visible to other users of the machine", () => {
+    for (const setting of Object.values(SETTINGS)) {
+      if ("secret" in setting && setting.secret) expect("flag" in setting, setting.env).toBe(false);
+    }
   });
 });

@@ -1,16 +1,20 @@
 // The official OpenAPI document is the contract. Every request the tools send must conform to its request
-// schemas, and every answer the fake gives to its response schemas. The document is read from shared/ (beside
-// the clone) at test time, never copied into the project.
-import { existsSync, readFileSync } from "node:fs";
+// schemas, and every answer the fake gives to its response schemas. The repository keeps a schema-only extract
+// of the document (contract/, with its provenance); `npm run contract:refresh` regenerates it from the full
+// document, which sits outside the repository, and a test below says when it is stale.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Ajv, type ValidateFunction } from "ajv";
 import addFormatsModule from "ajv-formats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CUSTOM_CERT, FREE_ZONE, type Harness, PACK, startHarness, TOKEN, ZONE } from "./helpers/harness.js";
 
-const SPEC_PATH = fileURLToPath(
-  new URL("../../shared/reference/cloudflare-ssl-openapi.json", import.meta.url),
-);
+const SPEC_PATH = fileURLToPath(new URL("../contract/cloudflare-ssl-openapi.extract.json", import.meta.url));
+const REFRESH_SCRIPT = fileURLToPath(new URL("../scripts/contract-refresh.mjs", import.meta.url));
+const REFRESH = "run `npm run contract:refresh` (it reads ../shared/reference/cloudflare-ssl-openapi.json)";
 const PEM = readFileSync(new URL("./fixtures/example-com.pem", import.meta.url), "utf8");
 
 type Operation = {
@@ -21,18 +25,26 @@ type Operation = {
     { content?: { "application/json"?: { schema?: { $ref?: string; allOf?: { $ref?: string }[] } } } }
   >;
 };
-type Spec = { paths: Record<string, Record<string, Operation>> };
+type Spec = {
+  "x-provenance": Record<string, string>;
+  paths: Record<string, Record<string, Operation>>;
+  components: { schemas: Record<string, unknown> };
+};
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 let spec: Spec;
 let ajv: Ajv;
 
+function readContract(): Spec {
+  try {
+    return JSON.parse(readFileSync(SPEC_PATH, "utf8"));
+  } catch (error) {
+    throw new Error(`the contract extract ${SPEC_PATH} is missing or malformed (${error}); ${REFRESH}`);
+  }
+}
+
 beforeAll(() => {
-  expect(
-    existsSync(SPEC_PATH),
-    `the contract is missing: ${SPEC_PATH} (shared/ must sit beside the clone)`,
-  ).toBe(true);
-  spec = JSON.parse(readFileSync(SPEC_PATH, "utf8"));
+  spec = readContract();
   ajv = new Ajv({ strict: false, allErrors: true });
   addFormats(ajv);
   ajv.addSchema(spec, "openapi");
@@ -142,22 +154,23 @@ describe("requests the tools send", () => {
       "restart_certificate_pack_validation",
       { zone_id: ZONE, certificate_pack_id: PACK.pending, cloudflare_branding: true },
     ],
-    ["delete_certificate_pack", { zone_id: ZONE, certificate_pack_id: PACK.expiring, confirm: true }],
+    ["delete_certificate_pack", { zone_id: ZONE, certificate_pack_id: PACK.expiring }],
     ["get_ssl_verification", { zone_id: ZONE }],
     ["get_ssl_verification", { zone_id: ZONE, retry: true }],
+    ["get_ssl_verification", { zone_id: ZONE, retry: false }],
     [
       "update_ssl_verification_method",
       { zone_id: ZONE, certificate_pack_id: PACK.failed, validation_method: "txt" },
     ],
     ["get_universal_ssl_settings", { zone_id: ZONE }],
-    ["update_universal_ssl_settings", { zone_id: ZONE, enabled: false, confirm: true }],
+    ["update_universal_ssl_settings", { zone_id: ZONE, enabled: false }],
     ["update_universal_ssl_settings", { zone_id: ZONE, enabled: true }],
     ["get_automatic_ssl_mode", { zone_id: ZONE }],
     ["set_automatic_ssl_mode", { zone_id: ZONE, value: "custom" }],
     ["get_ssl_recommendation", { zone_id: ZONE }],
     [
       "prioritize_custom_certificates",
-      { zone_id: ZONE, certificates: [{ id: CUSTOM_CERT.sni, priority: 3 }], confirm: true },
+      { zone_id: ZONE, certificates: [{ id: CUSTOM_CERT.sni, priority: 3 }] },
     ],
     ["analyze_certificate", { zone_id: ZONE, certificate: PEM }],
     ["triage_certificates", { zone_id: ZONE, horizon_days: 60, hosts: ["example.com"] }],
@@ -165,7 +178,7 @@ describe("requests the tools send", () => {
 
   it.each(calls)("%s %j conforms to the contract", async (tool, args) => {
     const before = h.fake.log.length;
-    const result = await h.call(tool, args);
+    const result = await h.callApproved(tool, args);
     expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
     const sent = h.fake.log.slice(before);
     expect(sent.length).toBeGreaterThan(0);
@@ -338,5 +351,67 @@ describe("answers the fake gives", () => {
     expect(bad.status).toBe(400);
     expect((bad.json.errors as { code: number }[]).map((e) => e.code)).toEqual([7003, 7000]);
     checkAnswer("GET", "/zones/x/ssl/universal/settings", bad.status, bad.json);
+  });
+});
+
+describe("the contract extract", () => {
+  const PROSE = ["description", "summary", "example", "examples"];
+  const NAME_MAPS = new Set(["properties", "paths", "responses", "content", "schemas"]);
+
+  /** Keys used as keywords (not as property, path or component names) anywhere in the extract. */
+  function keywords(node: unknown, parent = "", found = new Set<string>()): Set<string> {
+    if (Array.isArray(node)) for (const item of node) keywords(item, parent, found);
+    else if (node !== null && typeof node === "object") {
+      for (const [key, value] of Object.entries(node)) {
+        if (!NAME_MAPS.has(parent)) found.add(key);
+        keywords(value, key, found);
+      }
+    }
+    return found;
+  }
+
+  it("holds the 15 operations, schemas only, with where they come from", () => {
+    const operations = Object.values(spec.paths).flatMap((item) => Object.keys(item));
+    expect(operations.length, `the extract has ${operations.length} operations; ${REFRESH}`).toBe(15);
+    const prose = PROSE.filter((key) => keywords(spec).has(key));
+    expect(prose, `the extract carries prose; ${REFRESH}`).toEqual([]);
+    const provenance = spec["x-provenance"];
+    expect(provenance, `the extract has no x-provenance; ${REFRESH}`).toMatchObject({
+      source: "cloudflare-ssl-openapi.json",
+      version: expect.any(String),
+      extracted_on: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
+      sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
+    const refs = [...JSON.stringify(spec).matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)].map(
+      (m) => m[1] as string,
+    );
+    const dangling = refs.filter((name) => !(name in spec.components.schemas));
+    expect(dangling, `the extract refers to schemas it lacks; ${REFRESH}`).toEqual([]);
+  });
+
+  const check = (env: Record<string, string> = {}) =>
+    spawnSync(process.execPath, [REFRESH_SCRIPT, "--check"], {
+      encoding: "utf8",
+      env: { ...process.env, ...env },
+      timeout: 15_000,
+    });
+
+  it("is current with the full document where it sits beside the clone (npm run contract:refresh rewrites it)", () => {
+    const result = check();
+    expect(result.status, `${result.stdout}${result.stderr}`).toBe(0);
+  });
+
+  it("a stale extract fails the check with the command that regenerates it", () => {
+    // Any other source stands for a changed document: here, the extract itself read as the full document.
+    const dir = mkdtempSync(join(tmpdir(), "contract-"));
+    try {
+      const changed = join(dir, "cloudflare-ssl-openapi.json");
+      writeFileSync(changed, readFileSync(SPEC_PATH));
+      const result = check({ CONTRACT_SOURCE: changed });
+      expect(result.status).toBe(1);
+      expect(result.stderr).toMatch(/is stale: .* Run `npm run contract:refresh` and commit the result/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -4,20 +4,21 @@ import { spawn, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type FakeCloudflare, startFakeCloudflare } from "../src/sandbox/api.js";
 import { TOOLS } from "../src/tools/registry.js";
+import { approving } from "./helpers/approve.js";
+import { type FakeCloudflare, startFakeCloudflare } from "./helpers/fake-cloudflare.js";
 import { addPacks, manualClock, PACK, TOKEN, textOf, ZONE } from "./helpers/harness.js";
-import { CLI, SEAL, spawnServer } from "./helpers/spawn.js";
+import { CLI, ERAS, SEAL, spawnEraServer, spawnServer } from "./helpers/spawn.js";
 import { VALID_CALLS } from "./helpers/valid-calls.js";
 
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
-type Server = Awaited<ReturnType<typeof spawnServer>>;
+type EraServer = Awaited<ReturnType<typeof spawnEraServer>>;
 const structured = <T = Record<string, unknown>>(r: CallToolResult) => r.structuredContent as T;
 
-describe("sandbox mode, as a newcomer runs it", () => {
-  let s: Server;
+describe.each(ERAS)("sandbox mode, as a newcomer runs it (%s client)", (era) => {
+  let s: EraServer;
   beforeAll(async () => {
-    s = await spawnServer(["--sandbox"]);
+    s = await spawnEraServer(era, ["--sandbox"]);
   });
   afterAll(() => s.close());
 
@@ -36,24 +37,28 @@ describe("sandbox mode, as a newcomer runs it", () => {
   });
 
   it.each(calls)("%s works and is marked as sandbox data", async (name, args) => {
-    const result = (await s.client.callTool({ name, arguments: args })) as CallToolResult;
+    const result = await approving(
+      async (n, a) => (await s.client.callTool({ name: n, arguments: a })) as CallToolResult,
+    )(name, args);
     expect(result.isError, textOf(result)).toBeFalsy();
     expect(result.structuredContent).toBeDefined();
     expect(textOf(result)).toMatch(/\[sandbox\] Simulated Cloudflare data/);
   });
 });
 
-describe("against a fake the test controls", () => {
+describe.each(ERAS)("against a fake the test controls (%s client)", (era) => {
   const clock = manualClock();
   const STEP = 60_000;
   let fake: FakeCloudflare;
-  let s: Server;
-  const call = async (name: string, args: Record<string, unknown>) =>
-    (await s.client.callTool({ name, arguments: args })) as CallToolResult;
+  let s: EraServer;
+  const call = approving(
+    async (name: string, args: Record<string, unknown>) =>
+      (await s.client.callTool({ name, arguments: args })) as CallToolResult,
+  );
 
   beforeAll(async () => {
     fake = await startFakeCloudflare({ token: TOKEN, clock: clock.now, stepMs: STEP });
-    s = await spawnServer(["--timeout-ms", "1500"], {
+    s = await spawnEraServer(era, ["--timeout-ms", "1500"], {
       CLOUDFLARE_API_TOKEN: TOKEN,
       CLOUDFLARE_BASE_URL: fake.url,
     });
@@ -99,7 +104,7 @@ describe("against a fake the test controls", () => {
     expect(active.certificates).toHaveLength(2);
     expect(active.validation_records).toBeUndefined();
     // Clean up so that later flows have quota.
-    await call("delete_certificate_pack", { zone_id: ZONE, certificate_pack_id: ordered.id, confirm: true });
+    await call("delete_certificate_pack", { zone_id: ZONE, certificate_pack_id: ordered.id });
   });
 
   it("validation timed out → restart → active", async () => {
@@ -129,7 +134,7 @@ describe("against a fake the test controls", () => {
       structured<{ packs: { type: string; status: string }[] }>(
         await call("list_certificate_packs", { zone_id: ZONE, status: "all" }),
       ).packs.filter((p) => p.type === "universal");
-    const off = await call("update_universal_ssl_settings", { zone_id: ZONE, enabled: false, confirm: true });
+    const off = await call("update_universal_ssl_settings", { zone_id: ZONE, enabled: false });
     expect(structured(off)).toEqual({ enabled: false });
     expect(await universalPacks()).toEqual([]);
     await call("update_universal_ssl_settings", { zone_id: ZONE, enabled: true });

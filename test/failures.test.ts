@@ -124,7 +124,10 @@ describe("error results", () => {
     h.fake.inject({ fault: { kind: "html_502" }, path: "/quota", times: 10 });
     const result = await h.call("get_certificate_pack_quota", { zone_id: ZONE });
     expect(result.isError).toBe(true);
-    expect(textOf(result)).toMatch(/an HTML page where JSON was expected .*\(HTTP 502\)/);
+    expect(textOf(result)).toMatch(
+      /an HTML page from Cloudflare's edge where JSON was expected: 502 Bad Gateway \(HTTP 502\)/,
+    );
+    expect(textOf(result)).not.toMatch(/<|>/);
     expect(h.fake.log).toHaveLength(4);
   });
 
@@ -133,7 +136,7 @@ describe("error results", () => {
     h.fake.inject({ fault: { kind: "success_false" }, path: "/quota" });
     const result = await h.call("get_certificate_pack_quota", { zone_id: ZONE });
     expect(result.isError).toBe(true);
-    expect(textOf(result)).toMatch(/HTTP 200\. Cloudflare: 1000 Temporary failure/);
+    expect(textOf(result)).toMatch(/HTTP 200\. Cloudflare: 1000 "Temporary failure/);
   });
 
   it("truncated JSON is retried for a GET, then a failure that says what came back", async () => {
@@ -165,7 +168,7 @@ describe("error results", () => {
   it("a rejected token names the permission the tool needs", async () => {
     await start({ credentials: { token: "wrong-token" } });
     const result = await h.call("get_certificate_pack", { zone_id: ZONE, certificate_pack_id: PACK.pending });
-    expect(textOf(result)).toMatch(/HTTP 403\. Cloudflare: 9109 Invalid access token/);
+    expect(textOf(result)).toMatch(/HTTP 403\. Cloudflare: 9109 "Invalid access token"/);
     expect(textOf(result)).toMatch(/lacks "SSL and Certificates: Read"/);
   });
 
@@ -180,14 +183,17 @@ describe("error results", () => {
     });
   });
 
+  const MODE = { zone_id: ZONE };
+  const PACK_ARGS = { zone_id: ZONE, certificate_pack_id: PACK.pending };
   it.each([
-    [400, 7003, /check zone_id/],
-    [404, 1404, /not found: check zone_id, and the pack id/],
-    [400, 1008, /value must be auto or custom/],
-    [400, 6003, /credentials are malformed/],
-    [400, 9106, /received no credentials/],
-    [400, 1400, /fix what its message names/],
-  ])("HTTP %i with code %i says what to do", async (status, code, next) => {
+    [400, 7003, "get_automatic_ssl_mode", MODE, /check zone_id/],
+    [404, 1404, "get_automatic_ssl_mode", MODE, /not found: check zone_id \(find_zone/],
+    [404, 1404, "get_certificate_pack", PACK_ARGS, /not found: check zone_id, and the pack id/],
+    [400, 1008, "set_automatic_ssl_mode", { ...MODE, value: "auto" }, /value must be auto or custom/],
+    [400, 6003, "get_automatic_ssl_mode", MODE, /credentials are malformed/],
+    [400, 9106, "get_automatic_ssl_mode", MODE, /received no credentials/],
+    [400, 1400, "get_automatic_ssl_mode", MODE, /fix what its message names/],
+  ])("HTTP %i with code %i to %s says what to do", async (status, code, tool, args, next) => {
     await start();
     h.fake.inject({
       fault: {
@@ -201,8 +207,8 @@ describe("error results", () => {
         }),
       },
     });
-    const result = await h.call("get_automatic_ssl_mode", { zone_id: ZONE });
-    expect(textOf(result)).toMatch(new RegExp(`HTTP ${status}\\. Cloudflare: ${code} x`));
+    const result = await h.call(tool, args);
+    expect(textOf(result)).toMatch(new RegExp(`HTTP ${status}\\. Cloudflare: ${code} "x"`));
     expect(textOf(result)).toMatch(next);
   });
 

@@ -113,7 +113,7 @@ const CASES: Case[] = [
   },
   {
     tool: "delete_certificate_pack",
-    args: { zone_id: ZONE, certificate_pack_id: PACK.expiring, confirm: true },
+    args: { zone_id: ZONE, certificate_pack_id: PACK.expiring },
     sends: {
       method: "DELETE",
       path: `/zones/${ZONE}/ssl/certificate_packs/${PACK.expiring}`,
@@ -197,7 +197,6 @@ const CASES: Case[] = [
         { id: CUSTOM_CERT.sni, priority: 5 },
         { id: CUSTOM_CERT.legacy, priority: 1 },
       ],
-      confirm: true,
     },
     sends: {
       method: "PUT",
@@ -245,7 +244,7 @@ describe("every tool", () => {
 
   for (const c of CASES) {
     it(`${c.tool} sends exactly its request and returns the shaped result`, async () => {
-      const result = await h.call(c.tool, c.args);
+      const result = await h.callApproved(c.tool, c.args);
       expect(result.isError, textOf(result)).toBeFalsy();
       const mutating = h.fake.log.filter((r) => r.method !== "GET" || r.path === c.sends.path);
       const sent = mutating.at(-1);

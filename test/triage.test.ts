@@ -72,7 +72,7 @@ describe("triage_certificates on the seeded demo zone", () => {
       ["low", "quota_nearly_exhausted"],
     ]);
     expect(report.summary).toMatch(
-      /^2 high, 2 medium, 1 low\. Most urgent: validation of example\.com, api\.example\.com timed out/,
+      /^2 high, 2 medium, 1 low\. Most urgent: validation of "example\.com", "api\.example\.com" timed out/,
     );
 
     const errors = one(report, "validation_errors");
@@ -158,7 +158,7 @@ describe("one scenario per finding", () => {
       expect(f.severity).toBe("high");
       expect(f.next_action).toMatchObject({
         tool: "order_certificate_pack",
-        do: expect.stringContaining(`delete the stuck pack ${PACK.timedOut}`),
+        do: expect.stringContaining(`delete the stuck pack "${PACK.timedOut}"`),
       });
     },
   );
@@ -177,7 +177,7 @@ describe("one scenario per finding", () => {
   it("Universal SSL disabled with nothing else covering the apex: critical, enable it", async () => {
     await start();
     zone().packs.delete(PACK.legacy);
-    await h.call("update_universal_ssl_settings", { zone_id: ZONE, enabled: false, confirm: true });
+    await h.callApproved("update_universal_ssl_settings", { zone_id: ZONE, enabled: false });
     const report = await triage();
     const f = one(report, "universal_disabled_uncovered");
     expect(f.severity).toBe("critical");
@@ -311,15 +311,24 @@ describe("failure", () => {
 });
 
 describe("progress and cancellation", () => {
-  it("reports progress as it reads", async () => {
+  it("reports progress as it reads, at most once a second", async () => {
     await start();
-    const { progress } = await h.callWatched("triage_certificates", { zone_id: ZONE });
-    expect(progress.length).toBeGreaterThanOrEqual(5);
+    // Slow reads spread the steps over more than two seconds; a fast triage needs no more than one message.
+    for (const path of ["/ssl/verification", "/ssl/universal/settings", "/ssl_automatic_mode", "/quota"]) {
+      h.fake.inject({ fault: { kind: "delay", ms: 1100 }, path });
+    }
+    const arrivals: number[] = [];
+    const { progress } = await h.callWatched("triage_certificates", { zone_id: ZONE }, () =>
+      arrivals.push(Date.now()),
+    );
+    expect(progress.length).toBeGreaterThanOrEqual(3);
     const values = progress.map((p) => p.progress);
     expect(values).toEqual([...values].sort((a, b) => a - b));
-    expect(progress.map((p) => p.message)).toEqual(
-      expect.arrayContaining(["read certificate packs", "read verification details"]),
-    );
+    expect(progress[0]?.message).toBe("read 7 packs");
+    expect(progress.map((p) => p.message)).toEqual(expect.arrayContaining([expect.stringMatching(/^read /)]));
+    for (let i = 1; i < arrivals.length; i++) {
+      expect((arrivals[i] as number) - (arrivals[i - 1] as number)).toBeGreaterThanOrEqual(950);
+    }
   });
 
   it("cancellation stops it and aborts the reads in flight", async () => {

@@ -1,19 +1,26 @@
-// The only code that speaks HTTP: base URL, auth, one keep-alive pool, timeouts, bounded retries, the v4
-// envelope and typed errors.
-import type { Agent } from "undici";
-import { abortableSleep } from "../util/sleep.js";
-import { type ApiMessage, CloudflareApiError, MissingCredentialsError, TransportError } from "./errors.js";
-import { type RateBudget, RateLimiter } from "./rate-limit.js";
+// The only code that speaks to the Cloudflare API: base URL, auth, one deadline per call, bounded retries,
+// the v4 envelope and typed errors. Bytes move through a sender (undici on Node, fetch on Workers).
+import { abortableSleep, MAX_TIMER_MS } from "../core/sleep.js";
+import { describeBody, parseEnvelope, type ResultInfo, retryAfterMs } from "./envelope.js";
+import {
+  type ApiMessage,
+  CloudflareApiError,
+  MissingCredentialsError,
+  TransportError,
+  type TransportFailure,
+} from "./errors.js";
+import { type RateBudget, RateBudgetExhausted, RateLimiter } from "./rate-limit.js";
+import { type IncomingAnswer, type Send, SendFailure } from "./sender.js";
 
+export type { ResultInfo } from "./envelope.js";
 export type Credentials = { token: string } | { email: string; key: string };
 
-export interface ResultInfo {
-  page?: number;
-  per_page?: number;
-  count?: number;
-  total_count?: number;
-  total_pages?: number;
-}
+/**
+ * What a request can do on Cloudflare's side, stated by the tool that sends it. `none`: it changes nothing,
+ * so a failed attempt is retried and a failure never "may have been applied". `changes`: it may take effect
+ * even when the answer is lost, so it is sent once and never again on its own.
+ */
+export type Effect = "none" | "changes";
 
 export interface ApiRequest {
   method: "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
@@ -21,8 +28,9 @@ export interface ApiRequest {
   path: string;
   query?: Record<string, string | number | boolean | undefined>;
   body?: unknown;
+  effect: Effect;
   signal?: AbortSignal;
-  /** Told before every wait (rate budget, 429), so the caller can show progress. */
+  /** Told before every wait (rate budget, 429, back-off), so the caller can show progress. */
   onWait?: (ms: number, reason: string) => void;
 }
 
@@ -36,69 +44,43 @@ export interface ApiResponse<T = unknown> {
 export interface ClientOptions {
   baseUrl: string;
   credentials?: Credentials;
+  send: Send;
+  /** Each attempt's limit, connect to the last byte of the body. */
   timeoutMs: number;
   userAgent: string;
   /** Attempts per call, counting the first. */
   maxAttempts?: number;
   /** The longest the client waits in all for 429s and back-off within one call. */
   maxRetryWaitMs?: number;
-  /** Waits before each retry of a failed GET (the last repeats); tests shorten them. */
+  /** Waits before each retry (the last repeats); tests shorten them. */
   backoffMs?: number[];
   /** Larger answers are refused rather than read. */
   maxBodyBytes?: number;
+  /** The caller's budget; or `rateBudget` for a limiter of this client's own. */
+  limiter?: RateLimiter;
   rateBudget?: RateBudget | null;
-  /** Connection pool settings; tests shorten the keep-alive. */
-  keepAliveTimeoutMs?: number;
   /** Told of every answer (for debug logs): never given headers or bodies, which may hold secrets. */
   onRequest?: (method: string, path: string, status: number, ms: number) => void;
 }
 
 const DEFAULT_BACKOFF_MS = [200, 800, 2000];
 
-/**
- * undici is half of the bundle and is not needed to start or to list tools: it is loaded with the first
- * request, which keeps the IDE's wait for the server short (see BENCHMARKS.md).
- */
-let undici: Promise<typeof import("undici")> | undefined;
-const loadUndici = () => {
-  undici ??= import("undici");
-  return undici;
-};
+/** Why an attempt's controller was aborted. */
+const TIMED_OUT = Symbol("timed out");
 
 export class CloudflareClient {
-  private agent: Agent | undefined;
-  private readonly limiter: RateLimiter | undefined;
   private readonly base: URL;
+  private readonly limiter: RateLimiter | undefined;
   private readonly maxAttempts: number;
   private readonly maxRetryWaitMs: number;
   private readonly maxBodyBytes: number;
 
   constructor(private readonly options: ClientOptions) {
     this.base = new URL(options.baseUrl.endsWith("/") ? options.baseUrl : `${options.baseUrl}/`);
-    this.limiter = options.rateBudget ? new RateLimiter(options.rateBudget) : undefined;
+    this.limiter = options.limiter ?? (options.rateBudget ? new RateLimiter(options.rateBudget) : undefined);
     this.maxAttempts = options.maxAttempts ?? 4;
-    this.maxRetryWaitMs = options.maxRetryWaitMs ?? 60_000;
+    this.maxRetryWaitMs = Math.min(options.maxRetryWaitMs ?? 60_000, MAX_TIMER_MS);
     this.maxBodyBytes = options.maxBodyBytes ?? 8 * 1024 * 1024;
-  }
-
-  /** Lets requests in flight finish, then closes the pool. */
-  async close(): Promise<void> {
-    await this.agent?.close();
-  }
-
-  /** Aborts requests in flight and closes the pool (the client has gone). */
-  async destroy(): Promise<void> {
-    await this.agent?.destroy();
-  }
-
-  private async pool(): Promise<{ agent: Agent; request: typeof import("undici")["request"] }> {
-    const { Agent, request } = await loadUndici();
-    this.agent ??= new Agent({
-      keepAliveTimeout: this.options.keepAliveTimeoutMs ?? 30_000,
-      connections: 16,
-      connect: { timeout: Math.min(this.options.timeoutMs, 10_000) },
-    });
-    return { agent: this.agent, request };
   }
 
   async request<T = unknown>(req: ApiRequest): Promise<ApiResponse<T>> {
@@ -112,126 +94,169 @@ export class CloudflareClient {
         ? { authorization: `Bearer ${credentials.token}` }
         : { "x-auth-email": credentials.email, "x-auth-key": credentials.key }),
     };
-    let body: string | undefined;
-    if (req.body !== undefined) {
-      headers["content-type"] = "application/json";
-      body = JSON.stringify(req.body);
-    }
-    // Only a GET is safe to send again after a failure that Cloudflare may have acted on.
-    const safeToRepeat = req.method === "GET";
+    const body = req.body === undefined ? undefined : JSON.stringify(req.body);
+    if (body !== undefined) headers["content-type"] = "application/json";
+    const repeatable = req.effect === "none";
     let waitedMs = 0;
+    const cancelled = () => this.failure("cancelled", req, !repeatable, "the call was cancelled");
+    // Every wait of the call comes out of one allowance: it can end sooner, never later.
+    const wait = async (ms: number, reason: string) => {
+      waitedMs += ms;
+      req.onWait?.(ms, reason);
+      await abortableSleep(ms, req.signal).catch(() => {
+        throw cancelled();
+      });
+    };
+    const affordable = (ms: number) => waitedMs + ms <= this.maxRetryWaitMs;
 
     for (let attempt = 1; ; attempt++) {
       const canRetry = attempt < this.maxAttempts;
-      const wait = async (ms: number, reason: string) => {
-        waitedMs += ms;
-        req.onWait?.(ms, reason);
-        await abortableSleep(ms, req.signal).catch(() => {
-          throw this.cancelled(req, false);
-        });
-      };
       try {
-        await this.limiter?.acquire(req.signal, req.onWait);
-      } catch {
-        throw this.cancelled(req, false);
-      }
-
-      let status: number;
-      let text: string;
-      let retryAfterMs: number | undefined;
-      const started = performance.now();
-      try {
-        const signal = req.signal
-          ? AbortSignal.any([req.signal, AbortSignal.timeout(this.options.timeoutMs)])
-          : AbortSignal.timeout(this.options.timeoutMs);
-        const { agent, request } = await this.pool();
-        const res = await request(url, {
-          method: req.method,
-          headers,
-          body,
-          signal,
-          dispatcher: agent,
-          headersTimeout: this.options.timeoutMs,
-          bodyTimeout: this.options.timeoutMs,
-        });
-        status = res.statusCode;
-        const ratelimit = header(res.headers, "ratelimit");
-        this.limiter?.observe(ratelimit);
-        retryAfterMs = retryAfter(header(res.headers, "retry-after"), ratelimit);
-        text = await this.readCapped(res.body, req);
-        this.options.onRequest?.(req.method, req.path, status, Math.round(performance.now() - started));
+        await this.limiter?.acquire(req.signal, req.onWait, this.maxRetryWaitMs - waitedMs);
       } catch (error) {
-        if (error instanceof TransportError && error.failure === "too_large") throw error;
-        if (req.signal?.aborted) throw this.cancelled(req, !safeToRepeat);
-        const failure = isTimeout(error) ? "timeout" : "network";
-        const neverConnected = isConnectFailure(error);
-        if ((safeToRepeat || neverConnected) && canRetry && this.fits(waitedMs, this.backoff(attempt))) {
+        if (error instanceof RateBudgetExhausted) throw error;
+        throw cancelled();
+      }
+      const outcome = await this.attempt(req, url, headers, body);
+      if (outcome.kind === "failed") {
+        if (outcome.failure === "cancelled") throw cancelled();
+        if (outcome.failure === "too_large")
+          throw this.failure("too_large", req, !repeatable, outcome.detail);
+        const harmless = repeatable || outcome.unreached;
+        const backoff = this.backoff(attempt);
+        if (harmless && canRetry && affordable(backoff)) {
           await wait(
-            this.backoff(attempt),
-            `retrying after ${failure === "timeout" ? "a timeout" : "a connection failure"}`,
+            backoff,
+            `retrying after ${outcome.failure === "timeout" ? "a timeout" : "a connection failure"}`,
           );
           continue;
         }
-        throw new TransportError(
-          failure,
-          req.method,
-          req.path,
-          !safeToRepeat && !neverConnected,
-          failure === "timeout"
-            ? `no answer within ${this.options.timeoutMs} ms`
-            : `connection failed (${errorCode(error)})`,
-        );
+        throw this.failure(outcome.failure, req, !harmless, outcome.detail);
       }
 
+      const { status, text, retryAfter } = outcome;
       if (status === 429) {
-        // Cloudflare did not process a rate-limited request, so any method may be sent again.
-        const ms = retryAfterMs ?? this.backoff(attempt);
-        if (canRetry && this.fits(waitedMs, ms)) {
+        // Cloudflare did not process a rate-limited request, so any request may be sent again.
+        const ms = retryAfter ?? this.backoff(attempt);
+        if (canRetry && affordable(ms)) {
           await wait(ms, "Cloudflare rate limit (HTTP 429)");
           continue;
         }
-        const envelope = parseEnvelope(text);
         throw new CloudflareApiError(
           429,
-          envelope?.errors ?? [],
+          parseEnvelope(text)?.errors ?? [],
           req.method,
           req.path,
-          retryAfterMs === undefined ? undefined : Math.ceil(retryAfterMs / 1000),
+          retryAfter === undefined ? undefined : Math.ceil(retryAfter / 1000),
         );
       }
-
+      if (status >= 300 && status < 400) {
+        throw this.failure(
+          "redirected",
+          req,
+          !repeatable,
+          `Cloudflare answered a redirect (HTTP ${status}), which the API never does`,
+          status,
+        );
+      }
       const envelope = parseEnvelope(text);
-      if (status >= 500 || !envelope) {
-        if (safeToRepeat && canRetry && this.fits(waitedMs, this.backoff(attempt))) {
-          await wait(
-            this.backoff(attempt),
-            envelope ? `retrying after HTTP ${status}` : "retrying after an unreadable answer",
-          );
-          continue;
-        }
+      if ((status >= 500 || !envelope) && repeatable && canRetry && affordable(this.backoff(attempt))) {
+        await wait(
+          this.backoff(attempt),
+          envelope ? `retrying after HTTP ${status}` : "retrying after an unreadable answer",
+        );
+        continue;
       }
       if (!envelope) {
         // A 4xx page (a proxy's refusal) means not processed; a 2xx or 5xx with a broken body may have been.
         const rejected = status >= 400 && status < 500;
-        throw new TransportError(
-          "invalid_body",
-          req.method,
-          req.path,
-          !safeToRepeat && !rejected,
-          describeBody(text),
-          status,
-        );
+        throw this.failure("invalid_body", req, !repeatable && !rejected, describeBody(text, status), status);
       }
       if (envelope.success !== true || status >= 400) {
-        throw new CloudflareApiError(status, envelope.errors ?? [], req.method, req.path);
+        throw new CloudflareApiError(status, envelope.errors, req.method, req.path);
       }
       return {
         status,
         result: envelope.result as T,
         ...(envelope.result_info ? { resultInfo: envelope.result_info } : {}),
-        messages: envelope.messages ?? [],
+        messages: envelope.messages,
       };
     }
+  }
+
+  /**
+   * One attempt under its own deadline: a referenced timer and a controller, cleared in `finally`, covering
+   * connect, headers and every byte of the body, so neither a trickled body nor a lost timer can stretch it.
+   */
+  private async attempt(
+    req: ApiRequest,
+    url: string,
+    headers: Record<string, string>,
+    body: string | undefined,
+  ): Promise<
+    | { kind: "answered"; status: number; text: string; retryAfter: number | undefined }
+    | { kind: "failed"; failure: TransportFailure; detail: string; unreached: boolean }
+  > {
+    if (req.signal?.aborted) return { kind: "failed", failure: "cancelled", detail: "", unreached: true };
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(TIMED_OUT), this.options.timeoutMs);
+    const onCancel = () => controller.abort(req.signal?.reason);
+    req.signal?.addEventListener("abort", onCancel, { once: true });
+    const started = performance.now();
+    let answer: IncomingAnswer | undefined;
+    try {
+      answer = await this.options.send({ method: req.method, url, headers, body, signal: controller.signal });
+      const text = await this.readCapped(answer);
+      if (text === undefined) {
+        return {
+          kind: "failed",
+          failure: "too_large",
+          detail: `the answer is larger than ${this.maxBodyBytes} bytes and was not read`,
+          unreached: false,
+        };
+      }
+      this.limiter?.observe(answer.header("ratelimit"));
+      this.options.onRequest?.(req.method, req.path, answer.status, Math.round(performance.now() - started));
+      return {
+        kind: "answered",
+        status: answer.status,
+        text,
+        retryAfter: retryAfterMs(answer.header("retry-after"), answer.header("ratelimit"), Date.now()),
+      };
+    } catch (error) {
+      answer?.discard();
+      if (req.signal?.aborted) return { kind: "failed", failure: "cancelled", detail: "", unreached: false };
+      if (controller.signal.reason === TIMED_OUT) {
+        return {
+          kind: "failed",
+          failure: "timeout",
+          detail: `no answer within ${this.options.timeoutMs} ms`,
+          unreached: false,
+        };
+      }
+      const unreached = error instanceof SendFailure && error.kind === "unreached";
+      const code = error instanceof SendFailure ? error.code : String((error as Error)?.message ?? error);
+      return { kind: "failed", failure: "network", detail: `connection failed (${code})`, unreached };
+    } finally {
+      clearTimeout(timer);
+      req.signal?.removeEventListener("abort", onCancel);
+    }
+  }
+
+  /** The body as text, or `undefined` when it is over the cap (the rest is not read). */
+  private async readCapped(answer: IncomingAnswer): Promise<string | undefined> {
+    const decoder = new TextDecoder();
+    let size = 0;
+    let text = "";
+    for await (const chunk of answer.body) {
+      size += chunk.byteLength;
+      if (size > this.maxBodyBytes) {
+        answer.discard();
+        return undefined;
+      }
+      text += decoder.decode(chunk, { stream: true });
+    }
+    return text + decoder.decode();
   }
 
   private urlFor(req: ApiRequest): string {
@@ -247,117 +272,13 @@ export class CloudflareClient {
     return schedule[Math.min(attempt - 1, schedule.length - 1)] as number;
   }
 
-  private fits(waitedMs: number, nextMs: number): boolean {
-    return waitedMs + nextMs <= this.maxRetryWaitMs;
-  }
-
-  private cancelled(req: ApiRequest, mayHaveTakenEffect: boolean): TransportError {
-    return new TransportError(
-      "cancelled",
-      req.method,
-      req.path,
-      mayHaveTakenEffect,
-      "the call was cancelled",
-    );
-  }
-
-  private async readCapped(
-    body: AsyncIterable<Buffer> & { destroy(): void },
+  private failure(
+    failure: TransportFailure,
     req: ApiRequest,
-  ): Promise<string> {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of body) {
-      size += chunk.length;
-      if (size > this.maxBodyBytes) {
-        body.destroy();
-        throw new TransportError(
-          "too_large",
-          req.method,
-          req.path,
-          req.method !== "GET",
-          `the answer is larger than ${this.maxBodyBytes} bytes and was not read`,
-        );
-      }
-      chunks.push(chunk);
-    }
-    return Buffer.concat(chunks).toString("utf8");
+    mayHaveTakenEffect: boolean,
+    detail: string,
+    status?: number,
+  ): TransportError {
+    return new TransportError(failure, req.method, req.path, mayHaveTakenEffect, detail, status);
   }
-}
-
-interface Envelope {
-  success?: unknown;
-  errors?: ApiMessage[];
-  messages?: ApiMessage[];
-  result?: unknown;
-  result_info?: ResultInfo;
-}
-
-function parseEnvelope(text: string): Envelope | undefined {
-  try {
-    const value: unknown = JSON.parse(text);
-    if (value === null || typeof value !== "object" || Array.isArray(value) || !("success" in value))
-      return undefined;
-    const envelope = value as Envelope;
-    return {
-      ...envelope,
-      errors: messages(envelope.errors),
-      messages: messages(envelope.messages),
-    };
-  } catch {
-    return undefined;
-  }
-}
-
-function messages(value: unknown): ApiMessage[] {
-  if (!Array.isArray(value)) return [];
-  return value
-    .filter((m): m is Record<string, unknown> => m !== null && typeof m === "object")
-    .map((m) => ({ code: Number(m.code) || 0, message: String(m.message ?? "") }));
-}
-
-function describeBody(text: string): string {
-  if (text.length === 0) return "an empty answer where JSON was expected";
-  const snippet = text.replace(/\s+/g, " ").slice(0, 120);
-  return /^\s*</.test(text)
-    ? `an HTML page where JSON was expected (${snippet}…)`
-    : `an answer that is not Cloudflare's JSON envelope (${snippet}${text.length > 120 ? "…" : ""})`;
-}
-
-function header(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
-  const value = headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
-
-/** Milliseconds to wait from `retry-after` (seconds or a date), else from `Ratelimit`'s `t=`. */
-function retryAfter(retryAfterHeader: string | undefined, ratelimit: string | undefined): number | undefined {
-  if (retryAfterHeader) {
-    const seconds = Number(retryAfterHeader);
-    if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
-    const date = Date.parse(retryAfterHeader);
-    if (Number.isFinite(date)) return Math.max(0, date - Date.now());
-  }
-  const reset = ratelimit ? /(?:^|;)\s*t=(\d+)/.exec(ratelimit)?.[1] : undefined;
-  return reset === undefined ? undefined : Number(reset) * 1000;
-}
-
-function errorCode(error: unknown): string {
-  const e = error as { code?: string; cause?: { code?: string }; message?: string };
-  return e?.code ?? e?.cause?.code ?? e?.message ?? "unknown error";
-}
-
-function isTimeout(error: unknown): boolean {
-  const code = errorCode(error);
-  const name = (error as { name?: string })?.name;
-  return (
-    name === "TimeoutError" ||
-    code === "UND_ERR_HEADERS_TIMEOUT" ||
-    code === "UND_ERR_BODY_TIMEOUT" ||
-    code === "UND_ERR_CONNECT_TIMEOUT"
-  );
-}
-
-/** A request that never reached a server cannot have taken effect. */
-function isConnectFailure(error: unknown): boolean {
-  return ["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "UND_ERR_CONNECT_TIMEOUT"].includes(errorCode(error));
 }

@@ -31,6 +31,7 @@ export type TransportFailure =
   | "network" // connection refused, reset or dropped
   | "invalid_body" // an answer that is not the JSON envelope (an HTML error page, truncated JSON)
   | "too_large" // an answer over the size we read
+  | "redirected" // a 3xx, which the API never answers: not followed, and not a success
   | "cancelled"; // the MCP client cancelled the call
 
 /** No usable answer. `mayHaveTakenEffect` says whether Cloudflare could have acted on the request anyway. */

@@ -1,11 +1,22 @@
-// Keeps this process under Cloudflare's per-user budget (1,200 requests per 5 minutes by default). Going over
+// Keeps each caller under Cloudflare's per-user budget (1,200 requests per 5 minutes by default). Going over
 // blocks every call of the user's account, dashboard included, for five minutes, so waiting here is cheaper.
-
-import { abortableSleep } from "../util/sleep.js";
+// Budgets belong to a credential: a server shared by many users keeps one per credential, never one for all.
+import { abortableSleep } from "../core/sleep.js";
 
 export interface RateBudget {
   requests: number;
   windowMs: number;
+}
+
+/** A wait the limiter would need that the call cannot afford: it fails now, saying when to retry. */
+export class RateBudgetExhausted extends Error {
+  override name = "RateBudgetExhausted";
+  constructor(
+    readonly waitMs: number,
+    readonly reason: string,
+  ) {
+    super(`${reason}: the next request fits in ${Math.ceil(waitMs / 1000)} s`);
+  }
 }
 
 export class RateLimiter {
@@ -18,10 +29,14 @@ export class RateLimiter {
     private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void> = abortableSleep,
   ) {}
 
-  /** Resolves when one more request fits the budget; says how long it waits, when it waits. */
+  /**
+   * Resolves when one more request fits the budget; says how long it waits, when it waits. A wait longer
+   * than `maxWaitMs` (what is left of the call's deadline) is refused at once rather than slept through.
+   */
   async acquire(
     signal: AbortSignal | undefined,
     onWait?: (ms: number, reason: string) => void,
+    maxWaitMs = Number.POSITIVE_INFINITY,
   ): Promise<void> {
     for (;;) {
       const now = this.now();
@@ -40,6 +55,7 @@ export class RateLimiter {
         this.sent.push(now);
         return;
       }
+      if (waitMs > maxWaitMs) throw new RateBudgetExhausted(waitMs, reason);
       onWait?.(waitMs, reason);
       await this.sleep(waitMs, signal);
     }
@@ -53,5 +69,34 @@ export class RateLimiter {
     if (remaining === "0" && reset !== undefined) {
       this.blockedUntil = Math.max(this.blockedUntil, this.now() + Number(reset) * 1000);
     }
+  }
+}
+
+/**
+ * One limiter per credential, found by the credential's hash (never the credential itself), in a bounded
+ * map: the least recently used budget goes first when a shared server has seen more callers than it keeps.
+ */
+export class RateBudgets {
+  private readonly limiters = new Map<string, RateLimiter>();
+
+  constructor(
+    private readonly budget: RateBudget | null,
+    private readonly maxCallers = 1000,
+  ) {}
+
+  for(credentialHash: string): RateLimiter | undefined {
+    if (!this.budget) return undefined;
+    let limiter = this.limiters.get(credentialHash);
+    if (limiter) {
+      this.limiters.delete(credentialHash);
+    } else {
+      limiter = new RateLimiter(this.budget);
+      if (this.limiters.size >= this.maxCallers) {
+        const oldest = this.limiters.keys().next().value;
+        if (oldest !== undefined) this.limiters.delete(oldest);
+      }
+    }
+    this.limiters.set(credentialHash, limiter);
+    return limiter;
   }
 }

@@ -12,6 +12,7 @@ export const analyzeTools = [
     kind: "read",
     idempotent: true,
     route: "POST /zones/{zone_id}/ssl/analyze",
+    effect: "none",
     permission: "SSL and Certificates: Read",
     input: z.strictObject({
       zone_id: zoneId,

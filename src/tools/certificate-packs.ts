@@ -1,11 +1,18 @@
 import { z } from "zod";
 import type { ResultInfo } from "../client/cloudflare.js";
-import { UsageError } from "../errors.js";
-import { certificatePackId, confirm, hostname, zoneId } from "./fields.js";
+import { UsageError } from "../core/failures.js";
+import { quoteApiList, quoteApiText } from "../core/text.js";
+import type { RawPack } from "../triage/state.js";
+import { certificatePackId, confirm, hostname, validityDays, zoneId } from "./fields.js";
 import { asRecord, certificatePack, packSummary } from "./outputs.js";
 import { defineTool, type ToolContext } from "./spec.js";
 
+export type { RawPack } from "../triage/state.js";
+
 const packsPath = "/zones/{zone_id}/ssl/certificate_packs";
+/** What a 404 means for a tool that takes a pack id. */
+export const PACK_NOT_FOUND =
+  "not found: check zone_id, and the pack id with list_certificate_packs (status: all).";
 /** Stops `all_pages` on a server that never runs out of pages: 200 pages of 50 is 10,000 packs. */
 export const MAX_PAGES = 200;
 /**
@@ -22,19 +29,6 @@ const LIST_INPUT = z.strictObject({
   per_page: z.int().min(5, { error: "must be 5 to 50" }).max(50, { error: "must be 5 to 50" }).optional(),
   all_pages: z.boolean().optional().describe("Follow every page (capped); returns totals"),
 });
-
-export interface RawPack {
-  id: string;
-  type: string;
-  status: string;
-  hosts?: string[];
-  certificates?: { id: string; hosts?: string[]; status?: string; expires_on?: string; priority?: number }[];
-  validation_method?: string;
-  validity_days?: number;
-  certificate_authority?: string;
-  validation_errors?: { message?: string }[];
-  validation_records?: Record<string, unknown>[];
-}
 
 const CUSTOM_TYPES = new Set(["sni_custom", "legacy_custom"]);
 
@@ -77,11 +71,11 @@ export async function listAllPacks(
         stoppedBecause: `stopped at the cap of ${MAX_PAGES} pages`,
       };
     }
-    const response = await ctx.call<RawPack[]>({
-      method: "GET",
-      path: `/zones/${encodeURIComponent(zone)}/ssl/certificate_packs`,
-      query: { ...query, page, per_page: 50 },
-    });
+    const response = await ctx.read<RawPack[]>(
+      `GET ${packsPath}`,
+      { zone_id: zone },
+      { ...query, page, per_page: 50 },
+    );
     const items = Array.isArray(response.result) ? response.result : [];
     totalPages = response.resultInfo?.total_pages ?? totalPages;
     totalCount = response.resultInfo?.total_count ?? totalCount;
@@ -120,8 +114,10 @@ export const certificatePackTools = [
     kind: "read",
     idempotent: true,
     route: `GET ${packsPath}`,
+    effect: "none",
     permission: "SSL and Certificates: Read",
     input: LIST_INPUT,
+    hints: { tooLarge: "narrow the request (smaller per_page, or one pack with get_certificate_pack)." },
     output: z.looseObject({
       packs: z.array(packSummary),
       total_count: z.number().optional(),
@@ -170,8 +166,10 @@ export const certificatePackTools = [
     kind: "read",
     idempotent: true,
     route: `GET ${packsPath}/{certificate_pack_id}`,
+    effect: "none",
     permission: "SSL and Certificates: Read",
     input: z.strictObject({ zone_id: zoneId, certificate_pack_id: certificatePackId }),
+    hints: { notFound: PACK_NOT_FOUND },
     output: certificatePack,
   }),
   defineTool({
@@ -182,6 +180,7 @@ export const certificatePackTools = [
     kind: "write",
     idempotent: false,
     route: `POST ${packsPath}/order`,
+    effect: "changes",
     permission: "SSL and Certificates: Edit",
     input: z
       .strictObject({
@@ -193,7 +192,7 @@ export const certificatePackTools = [
           .refine((hosts) => new Set(hosts).size === hosts.length, { error: "must not repeat a hostname" })
           .describe("1-50 hostnames, must include the zone apex"),
         validation_method: z.enum(["txt", "http", "email"]).describe("http is not possible for wildcards"),
-        validity_days: z.literal([14, 30, 90, 365]),
+        validity_days: validityDays,
         certificate_authority: z
           .enum(["google", "lets_encrypt", "ssl_com"])
           .describe("lets_encrypt: 90 days only; google: 14, 30 or 90"),
@@ -233,8 +232,10 @@ export const certificatePackTools = [
         ...(args.cloudflare_branding === undefined ? {} : { cloudflare_branding: args.cloudflare_branding }),
       },
     }),
-    ambiguousFailureHint:
-      "Call list_certificate_packs with status all and look for a new pack with these hosts before ordering again: a second order is a second pack.",
+    hints: {
+      ambiguous:
+        "Call list_certificate_packs with status all and look for a new pack with these hosts before ordering again: a second order is a second pack.",
+    },
   }),
   defineTool({
     name: "restart_certificate_pack_validation",
@@ -244,6 +245,7 @@ export const certificatePackTools = [
     kind: "write",
     idempotent: false,
     route: `PATCH ${packsPath}/{certificate_pack_id}`,
+    effect: "changes",
     permission: "SSL and Certificates: Edit",
     input: z.strictObject({
       zone_id: zoneId,
@@ -258,7 +260,10 @@ export const certificatePackTools = [
     request: ({ cloudflare_branding }) => ({
       body: cloudflare_branding === undefined ? {} : { cloudflare_branding },
     }),
-    ambiguousFailureHint: "Check the pack's status with get_certificate_pack before calling again.",
+    hints: {
+      ambiguous: "Check the pack's status with get_certificate_pack before calling again.",
+      notFound: PACK_NOT_FOUND,
+    },
   }),
   defineTool({
     name: "delete_certificate_pack",
@@ -268,20 +273,31 @@ export const certificatePackTools = [
     kind: "destructive",
     idempotent: true,
     route: `DELETE ${packsPath}/{certificate_pack_id}`,
+    effect: "changes",
     permission: "SSL and Certificates: Edit",
     input: z.strictObject({ zone_id: zoneId, certificate_pack_id: certificatePackId, confirm }),
+    hints: { notFound: PACK_NOT_FOUND },
     output: z.looseObject({ id: z.string().optional() }),
     confirm: async (args, ctx) => {
-      const { result: pack } = await ctx.call<RawPack>({
-        method: "GET",
-        path: `/zones/${encodeURIComponent(args.zone_id)}/ssl/certificate_packs/${encodeURIComponent(args.certificate_pack_id)}`,
+      const { result: pack } = await ctx.read<RawPack>(`GET ${packsPath}/{certificate_pack_id}`, {
+        zone_id: args.zone_id,
+        certificate_pack_id: args.certificate_pack_id,
       });
       if (pack.type !== "advanced") {
         throw new UsageError(
-          `certificate_pack_id: pack ${pack.id} is a ${pack.type} pack and only advanced packs can be deleted.${pack.type === "universal" ? " Universal certificates go away by disabling Universal SSL (update_universal_ssl_settings)." : ""}`,
+          `certificate_pack_id: pack ${quoteApiText(pack.id)} is a ${quoteApiText(pack.type)} pack and only advanced packs can be deleted.${pack.type === "universal" ? " Universal certificates go away by disabling Universal SSL (update_universal_ssl_settings)." : ""}`,
         );
       }
-      return `Delete advanced certificate pack ${pack.id} (status ${pack.status}, ${pack.certificate_authority ?? "unknown CA"}) covering ${(pack.hosts ?? []).join(", ")}. Cloudflare stops serving it at once; any of these hosts not covered by another active certificate loses HTTPS. Its quota slot is freed. This cannot be undone; a new pack must be ordered and validated again.`;
+      const state = {
+        id: pack.id,
+        status: pack.status,
+        hosts: pack.hosts,
+        certificate_authority: pack.certificate_authority,
+      };
+      return {
+        state,
+        text: `Delete advanced certificate pack ${quoteApiText(pack.id)} (status ${quoteApiText(pack.status)}, CA ${pack.certificate_authority ? quoteApiText(pack.certificate_authority) : "unknown"}) covering ${quoteApiList(pack.hosts ?? [])}. Cloudflare stops serving it at once; any of these hosts not covered by another active certificate loses HTTPS. Its quota slot is freed. This cannot be undone; a new pack must be ordered and validated again.`,
+      };
     },
   }),
   defineTool({
@@ -292,6 +308,7 @@ export const certificatePackTools = [
     kind: "read",
     idempotent: true,
     route: `GET ${packsPath}/quota`,
+    effect: "none",
     permission: "SSL and Certificates: Read",
     input: z.strictObject({ zone_id: zoneId }),
     output: z.looseObject({

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { quoteApiList, quoteApiText } from "../core/text.js";
 import { listAllPacks } from "./certificate-packs.js";
 import { confirm, customCertificateId, zoneId } from "./fields.js";
 import { asRecord } from "./outputs.js";
@@ -13,6 +14,7 @@ export const customCertificateTools = [
     kind: "destructive",
     idempotent: true,
     route: "PUT /zones/{zone_id}/custom_certificates/prioritize",
+    effect: "changes",
     permission: "SSL and Certificates: Edit",
     input: z.strictObject({
       zone_id: zoneId,
@@ -47,12 +49,22 @@ export const customCertificateTools = [
       const lines = args.certificates.map(({ id, priority }) => {
         const cert = known.get(id);
         return cert
-          ? `${id} (${cert.type}, ${(cert.hosts ?? []).join(", ")}): priority ${cert.priority ?? "?"} -> ${priority}`
+          ? `${id} (${quoteApiText(cert.type)}, ${quoteApiList(cert.hosts ?? [])}): priority ${cert.priority ?? "?"} -> ${priority}`
           : `${id}: priority -> ${priority} (not found among the zone's custom certificates; Cloudflare will likely reject it)`;
       });
-      return `Re-prioritize custom certificates on zone ${args.zone_id}, changing which certificate visitors get where hosts overlap: ${lines.join("; ")}.`;
+      return {
+        text: `Re-prioritize custom certificates on zone ${args.zone_id}, changing which certificate visitors get where hosts overlap: ${lines.join("; ")}.`,
+        state: [...known.entries()].map(([id, c]) => ({
+          id,
+          type: c.type,
+          priority: c.priority,
+          hosts: c.hosts,
+        })),
+      };
     },
-    ambiguousFailureHint:
-      "List the custom packs (list_certificate_packs, status all) to see the priorities now in force.",
+    hints: {
+      ambiguous:
+        "List the custom packs (list_certificate_packs, status all) to see the priorities now in force.",
+    },
   }),
 ];

@@ -34,7 +34,19 @@ export const hostname = z
     error: "must be a hostname such as example.com or *.example.com",
   });
 
+const VALIDITY_DAYS = [14, 30, 90, 365];
+
+// An integer checked here rather than a numeric enum, which several clients' schema subsets reject.
+export const validityDays = z
+  .int()
+  .min(14, { error: "must be 14, 30, 90 or 365 (days)" })
+  .max(365, { error: "must be 14, 30, 90 or 365 (days)" })
+  .refine((days) => VALIDITY_DAYS.includes(days), { error: "must be 14, 30, 90 or 365 (days)" })
+  .describe("Days: 14, 30, 90 or 365");
+
 export const confirm = z
-  .boolean()
+  .string()
+  .min(1)
+  .max(2048)
   .optional()
-  .describe("Set true only after the user approved the action described by a previous call");
+  .describe("The confirm value of the plan the user approved; omit it to get the plan");

@@ -38,7 +38,8 @@ export const automaticMode = z.looseObject({
   value: z.string().optional(),
   editable: z.boolean().optional(),
   modified_on: str,
-  next_scheduled_scan: z.string().nullable().optional(),
+  // null is dropped from results (compact), so one type describes every answer clients see.
+  next_scheduled_scan: str,
 });
 
 /** Drops null, empty arrays and empty objects: they cost a model tokens and say nothing. */

@@ -1,13 +1,16 @@
 import type { z } from "zod";
-import type { ApiRequest, ApiResponse } from "../client/cloudflare.js";
+import type { ApiRequest, ApiResponse, Effect } from "../client/cloudflare.js";
+import type { ReadRoute, Route } from "../client/routes.js";
 
+export type { Effect } from "../client/cloudflare.js";
 export type ToolKind = "read" | "write" | "destructive";
-export type HttpMethod = "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
 export type Permission = "SSL and Certificates: Read" | "SSL and Certificates: Edit" | "Zone: Read";
+export type Query = ApiRequest["query"];
 
-/** What a handler may use: one API call at a time, progress, and the caller's cancellation. */
+/** What a handler may use: reads (one at a time or in a small pool), progress, and the caller's cancellation. */
 export interface ToolContext {
-  call<T = unknown>(request: Omit<ApiRequest, "signal">): Promise<ApiResponse<T>>;
+  /** A GET of `route` with its path parameters from `params`; reads change nothing, so they are retried. */
+  read<T = unknown>(route: ReadRoute, params: Record<string, string>, query?: Query): Promise<ApiResponse<T>>;
   progress(done: number, total: number | undefined, message: string): Promise<void>;
   signal: AbortSignal;
   /** The current time, from the server's clock (tests pin it). */
@@ -15,10 +18,23 @@ export interface ToolContext {
 }
 
 /**
- * What the user is asked to approve before a destructive request, built from state read first.
- * `undefined` means this call needs no confirmation (for example enabling Universal SSL).
+ * What the user is asked to approve before a destructive request: the text, built from state read first (API
+ * values quoted), and that state, to which the approval is bound. `undefined`: this call needs no approval
+ * (for example enabling Universal SSL).
  */
-export type ConfirmationPlan = string | undefined;
+export type ConfirmationPlan = { text: string; state: unknown } | undefined;
+
+/** The next steps this tool's failures call for, beyond those every tool shares. */
+export interface ToolHints {
+  /** After a request that may have taken effect failed ambiguously: how to check before trying again. */
+  ambiguous?: string;
+  /** What a 404 most likely means for this tool. */
+  notFound?: string;
+  /** What to do when the answer is too large to read. */
+  tooLarge?: string;
+  /** Next steps for Cloudflare error codes this tool meets. */
+  codes?: Record<number, string>;
+}
 
 export interface ToolSpec<Input extends z.ZodObject = z.ZodObject> {
   name: string;
@@ -28,7 +44,12 @@ export interface ToolSpec<Input extends z.ZodObject = z.ZodObject> {
   /** Calling again with the same arguments changes nothing more (the MCP idempotentHint). */
   idempotent: boolean;
   /** Method and path template; every `{param}` is filled from the arguments of the same name. */
-  route: `${HttpMethod} /${string}`;
+  route: Route;
+  /**
+   * `none`: the request changes nothing at Cloudflare (even a POST like analyze), so a failed attempt is
+   * retried; `changes`: it may take effect although the answer is lost, so it is sent once only.
+   */
+  effect: Effect;
   permission: Permission;
   input: Input;
   output: z.ZodObject;
@@ -41,8 +62,7 @@ export interface ToolSpec<Input extends z.ZodObject = z.ZodObject> {
   /** Replaces the single default request where an endpoint truly differs (several pages, several calls);
    * answering `undefined` falls back to the default request. */
   handler?: (args: z.output<Input>, ctx: ToolContext) => Promise<Record<string, unknown> | undefined>;
-  /** Said when a request that may have taken effect failed ambiguously: how to check before trying again. */
-  ambiguousFailureHint?: string;
+  hints?: ToolHints;
 }
 
 /** Keeps each spec's own input type while the registry holds them side by side. */

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { quoteApiList, quoteApiText } from "../core/text.js";
 import { listAllPacks, type RawPack } from "./certificate-packs.js";
 import { confirm, zoneId } from "./fields.js";
 import { defineTool } from "./spec.js";
@@ -18,6 +19,7 @@ export const universalSslTools = [
     kind: "read",
     idempotent: true,
     route: `GET ${settingsPath}`,
+    effect: "none",
     permission: "SSL and Certificates: Read",
     input: z.strictObject({ zone_id: zoneId }),
     output: universalOutput,
@@ -31,16 +33,15 @@ export const universalSslTools = [
     kind: "destructive",
     idempotent: true,
     route: `PATCH ${settingsPath}`,
+    effect: "changes",
     permission: "SSL and Certificates: Edit",
     input: z.strictObject({ zone_id: zoneId, enabled: z.boolean(), confirm }),
     output: universalOutput,
     request: ({ enabled }) => ({ body: { enabled } }),
     confirm: async (args, ctx) => {
       if (args.enabled) return undefined;
-      const zone = encodeURIComponent(args.zone_id);
-      const { result: current } = await ctx.call<{ enabled?: boolean }>({
-        method: "GET",
-        path: `/zones/${zone}/ssl/universal/settings`,
+      const { result: current } = await ctx.read<{ enabled?: boolean }>(`GET ${settingsPath}`, {
+        zone_id: args.zone_id,
       });
       if (current.enabled === false) return undefined;
       const { packs } = await listAllPacks(ctx, args.zone_id, {});
@@ -48,18 +49,20 @@ export const universalSslTools = [
       const others = packs.filter((p) => p.type !== "universal");
       const covered = hostsOf(others);
       const exposed = [...hostsOf(universal)].filter((h) => !covered.has(h));
-      return [
+      const text = [
         `Disable Universal SSL on zone ${args.zone_id}.`,
-        `Cloudflare removes the Universal certificate${universal.length === 1 ? "" : "s"} (${[...hostsOf(universal)].join(", ") || "none active"}) from the edge and orders no new one.`,
+        `Cloudflare removes the Universal certificate${universal.length === 1 ? "" : "s"} (${quoteApiList([...hostsOf(universal)]) || "none active"}) from the edge and orders no new one.`,
         others.length
-          ? `Other active certificates stay: ${others.map((p) => `${p.type} ${p.id} (${(p.hosts ?? []).join(", ")})`).join("; ")}.`
+          ? `Other active certificates stay: ${others.map((p) => `${quoteApiText(p.type)} ${quoteApiText(p.id)} (${quoteApiList(p.hosts ?? [])})`).join("; ")}.`
           : "No other active certificate exists on the zone.",
         exposed.length
-          ? `Left with no certificate: ${exposed.join(", ")}. With HSTS, Always Use HTTPS or HTTPS redirects on, visitors cannot reach them.`
+          ? `Left with no certificate: ${quoteApiList(exposed)}. With HSTS, Always Use HTTPS or HTTPS redirects on, visitors cannot reach them.`
           : "Every Universal host is covered by another active certificate.",
         "Re-enabling later orders a new Universal certificate, which takes time to issue.",
       ].join(" ");
+      const state = packs.map((p) => ({ id: p.id, type: p.type, status: p.status, hosts: p.hosts }));
+      return { text, state: { enabled: current.enabled, packs: state } };
     },
-    ambiguousFailureHint: "Read the setting with get_universal_ssl_settings before calling again.",
+    hints: { ambiguous: "Read the setting with get_universal_ssl_settings before calling again." },
   }),
 ];

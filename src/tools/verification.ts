@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { PACK_NOT_FOUND } from "./certificate-packs.js";
 import { certificatePackId, zoneId } from "./fields.js";
 import { asRecord } from "./outputs.js";
 import { defineTool } from "./spec.js";
@@ -12,10 +13,11 @@ export const verificationTools = [
     kind: "read",
     idempotent: true,
     route: "GET /zones/{zone_id}/ssl/verification",
+    effect: "none",
     permission: "SSL and Certificates: Read",
     input: z.strictObject({
       zone_id: zoneId,
-      retry: z.literal(true).optional().describe("true: recheck validation immediately"),
+      retry: z.boolean().optional().describe("true: recheck validation immediately"),
     }),
     output: z.looseObject({
       verifications: z.array(
@@ -27,6 +29,8 @@ export const verificationTools = [
         }),
       ),
     }),
+    // The API takes retry=true only: false or absent sends no retry parameter.
+    request: ({ retry }) => ({ query: retry ? { retry: true } : {} }),
     shape: (response) => ({
       verifications: (Array.isArray(response.result) ? response.result : []).map(asRecord),
     }),
@@ -39,6 +43,7 @@ export const verificationTools = [
     kind: "write",
     idempotent: true,
     route: "PATCH /zones/{zone_id}/ssl/verification/{certificate_pack_id}",
+    effect: "changes",
     permission: "SSL and Certificates: Edit",
     input: z.strictObject({
       zone_id: zoneId,
@@ -46,5 +51,6 @@ export const verificationTools = [
       validation_method: z.enum(["http", "cname", "txt", "email"]),
     }),
     output: z.looseObject({ status: z.string().optional(), validation_method: z.string().optional() }),
+    hints: { notFound: PACK_NOT_FOUND },
   }),
 ];

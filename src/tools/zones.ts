@@ -28,6 +28,7 @@ export const zoneTools = [
     kind: "read",
     idempotent: true,
     route: "GET /zones",
+    effect: "none",
     permission: "Zone: Read",
     input: z.strictObject({ name: hostname.describe("Domain or hostname, e.g. example.com") }),
     output: z.looseObject({
@@ -43,11 +44,7 @@ export const zoneTools = [
     }),
     handler: async ({ name }, ctx) => {
       for (const candidate of candidates(name)) {
-        const { result } = await ctx.call<RawZone[]>({
-          method: "GET",
-          path: "/zones",
-          query: { name: candidate },
-        });
+        const { result } = await ctx.read<RawZone[]>("GET /zones", {}, { name: candidate });
         const zones = Array.isArray(result) ? result : [];
         if (zones.length > 0) {
           return {

@@ -8,10 +8,13 @@ import {
   type Tool,
 } from "@modelcontextprotocol/sdk/types.js";
 import { type ClientOptions, CloudflareClient, type Credentials } from "../../src/client/cloudflare.js";
-import { redactorFor } from "../../src/redact.js";
-import { type FakeCloudflare, startFakeCloudflare } from "../../src/sandbox/api.js";
+import { undiciSender } from "../../src/client/send-undici.js";
+import { type ApprovalSigner, createApprovalSigner, credentialId } from "../../src/core/approval.js";
+import { redactorFor } from "../../src/core/redact.js";
+import { createServer } from "../../src/core/server.js";
 import { DEMO_ZONE_ID, FREE_ZONE_ID, idFor, type Pack } from "../../src/sandbox/state.js";
-import { createServer } from "../../src/server.js";
+import { approving } from "./approve.js";
+import { type FakeCloudflare, startFakeCloudflare } from "./fake-cloudflare.js";
 
 export const ZONE = DEMO_ZONE_ID;
 export const FREE_ZONE = FREE_ZONE_ID;
@@ -77,6 +80,8 @@ export interface HarnessOptions {
   /** null: start without credentials. */
   credentials?: Credentials | null;
   client?: Partial<ClientOptions>;
+  /** The signer approvals are issued and checked with; a fresh one per harness by default. */
+  approvals?: ApprovalSigner;
 }
 
 export interface Harness {
@@ -87,12 +92,15 @@ export interface Harness {
   callWatched(
     name: string,
     args: Record<string, unknown>,
+    onArrival?: () => void,
   ): Promise<{ result: CallToolResult; progress: { progress: number; message?: string }[]; ms: number }>;
   call(
     name: string,
     args: Record<string, unknown>,
     options?: { signal?: AbortSignal; onprogress?: (p: unknown) => void },
   ): Promise<CallToolResult>;
+  /** A call as a model makes it with the user's approval: the plan first, then its confirm value. */
+  callApproved(name: string, args: Record<string, unknown>): Promise<CallToolResult>;
   /** Requests the fake received since the last `drain`. */
   drain(): FakeCloudflare["log"];
   close(): Promise<void>;
@@ -107,13 +115,14 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     stepMs: options.stepMs ?? 60_000,
   });
   const credentials = options.credentials === null ? undefined : (options.credentials ?? { token: TOKEN });
+  const pool = undiciSender({ keepAliveTimeoutMs: 1000 });
   const client = new CloudflareClient({
     baseUrl: fake.url,
     credentials,
+    send: pool.send,
     timeoutMs: 5000,
     userAgent: "test",
     rateBudget: null,
-    keepAliveTimeoutMs: 1000,
     ...options.client,
   });
   const server = createServer({
@@ -123,7 +132,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       sandbox: false,
     },
     client,
-    redact: redactorFor(credentials),
+    redactor: redactorFor(credentials),
+    credentialId: await credentialId(credentials),
+    approvals: options.approvals ?? createApprovalSigner(),
     now: options.clock ?? (() => START),
   });
   const mcp = new Client(
@@ -145,11 +156,17 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     tools,
     call: (name, args, callOptions) =>
       mcp.callTool({ name, arguments: args }, undefined, callOptions as never) as Promise<CallToolResult>,
-    callWatched: async (name, args) => {
+    callApproved: approving(
+      (name, args) => mcp.callTool({ name, arguments: args }) as Promise<CallToolResult>,
+    ),
+    callWatched: async (name, args, onArrival) => {
       const progress: { progress: number; message?: string }[] = [];
       const started = Date.now();
       const result = (await mcp.callTool({ name, arguments: args }, undefined, {
-        onprogress: (p) => progress.push(p),
+        onprogress: (p) => {
+          progress.push(p);
+          onArrival?.();
+        },
       })) as CallToolResult;
       return { result, progress, ms: Date.now() - started };
     },
@@ -161,7 +178,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     close: async () => {
       await mcp.close();
       await server.close();
-      await client.destroy();
+      await pool.destroy();
       await fake.close();
     },
   };

@@ -1,12 +1,12 @@
 // The README's tool table, generated from the registry so it cannot drift from what the server lists.
 import type { ToolSpec } from "../../src/tools/spec.js";
 
-const KIND = { read: "read", write: "write", destructive: "**destructive**, needs approval" } as const;
+const KIND = { read: "read", write: "write", destructive: "**destructive**" } as const;
 
 export function renderToolTable(tools: readonly ToolSpec[]): string {
   const rows = tools.map(
     (t) =>
-      `| \`${t.name}\` | ${t.title} | ${KIND[t.kind]}${t.idempotent ? "" : ", not idempotent"} | \`${t.route}\` | ${t.permission} |`,
+      `| \`${t.name}\` | ${t.title} | ${KIND[t.kind]}${t.confirm ? ", needs approval" : ""}${t.idempotent ? "" : ", not idempotent"} | \`${t.route}\` | ${t.permission} |`,
   );
   return [
     "| Tool | What it does | Kind | Endpoint | Token permission |",

@@ -1,0 +1,194 @@
+// The remote server as a web-standard handler, shared by the Node HTTP entry and the Worker: the routes,
+// the rules every request passes before MCP sees it, and one MCP server per request built for the caller
+// that request names. Nothing here is kept between requests but the sender's pool and the rate budgets.
+import {
+  type AuthInfo,
+  createMcpHandler,
+  hostHeaderValidationResponse,
+  isLegacyRequest,
+  type Server,
+} from "@modelcontextprotocol/server";
+import type { Credentials } from "../client/cloudflare.js";
+import type { RateBudgets } from "../client/rate-limit.js";
+import type { ApprovalSigner } from "./approval.js";
+import { bearerCredentials, type ClientSettings, callerScope } from "./identity.js";
+import { serveLegacy } from "./legacy-http.js";
+import { type CallerScope, createServer, type ServerConfig } from "./server.js";
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+const LOOPBACK_HOSTS = ["localhost", "127.0.0.1", "[::1]", "::1"];
+
+export interface HttpAppOptions {
+  config: ServerConfig;
+  client: ClientSettings;
+  budgets: RateBudgets;
+  approvals: ApprovalSigner;
+  /** Requests need no token: every call goes to the sandbox behind `client.send`, with these credentials. */
+  sandbox?: { credentials: Credentials };
+  /** Hostnames a Host header may name; `undefined` accepts any (a server not bound to loopback). */
+  allowedHosts?: readonly string[];
+  /** Origins (scheme://host[:port]) a browser request may come from; loopback ones when `loopbackOrigins`. */
+  allowedOrigins?: readonly string[];
+  loopbackOrigins?: boolean;
+  /** The longest one request may take, answer included. */
+  requestDeadlineMs?: number;
+  /** Told of refused requests and errors outside any call (never given headers or bodies). */
+  onError?: (message: string) => void;
+  /** Resolves the caller for a bearer value that is not a Cloudflare API token (OAuth grants, later). */
+  resolveCaller?: (request: Request) => Promise<Credentials | undefined>;
+}
+
+export interface HttpApp {
+  fetch(request: Request): Promise<Response>;
+  close(): Promise<void>;
+}
+
+interface Caller {
+  scope: CallerScope;
+  readOnly: boolean;
+}
+
+export function createHttpApp(options: HttpAppOptions): HttpApp {
+  const serverFor = (authInfo: AuthInfo | undefined): Server => {
+    const caller = authInfo?.extra?.caller as Caller;
+    return createServer({
+      ...caller.scope,
+      config: { ...options.config, readOnly: caller.readOnly },
+      approvals: options.approvals,
+    });
+  };
+  const onerror = (error: Error) => options.onError?.(error.message);
+  const mcp = createMcpHandler(({ authInfo }) => serverFor(authInfo), { onerror });
+  const deadlineMs = options.requestDeadlineMs ?? 120_000;
+
+  const serve = async (request: Request): Promise<Response> => {
+    const url = new URL(request.url);
+    const path = url.pathname.replace(/\/+$/, "") || "/";
+    if (path !== "/mcp" && path !== "/mcp/readonly")
+      return text(404, "Not found. MCP is served at POST /mcp.");
+    const refused = checkHostAndOrigin(request, options);
+    if (refused) return refused;
+    if (request.method !== "POST") {
+      return text(405, "Method not allowed: this server is stateless; send JSON-RPC with POST.", {
+        allow: "POST",
+      });
+    }
+    const body = await readBody(request);
+    if (body.kind === "too_large")
+      return jsonRpcError(413, -32600, `Request body over ${MAX_BODY_BYTES} bytes`);
+    if (body.kind === "malformed") return jsonRpcError(400, -32700, "Parse error: the body is not JSON");
+
+    const credentials = options.sandbox
+      ? options.sandbox.credentials
+      : (bearerCredentials(request.headers.get("authorization")) ?? (await options.resolveCaller?.(request)));
+    if (!options.sandbox && !credentials) {
+      return text(
+        401,
+        "Unauthorized: send your Cloudflare API token as the header `Authorization: Bearer <token>` (permissions: SSL and Certificates Read, plus Edit for changes, and Zone Read for find_zone).",
+        { "www-authenticate": 'Bearer realm="cloudflare-ssl-mcp"' },
+      );
+    }
+    const readOnly =
+      options.config.readOnly ||
+      path === "/mcp/readonly" ||
+      request.headers.get("x-mcp-readonly")?.trim().toLowerCase() === "true";
+    const scope = await callerScope(credentials, options.budgets, options.client);
+    const authInfo: AuthInfo = {
+      token: "",
+      clientId: "cloudflare-api-token",
+      scopes: [],
+      extra: { caller: { scope, readOnly } satisfies Caller },
+    };
+
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(new Error("request deadline")), deadlineMs);
+    const onAbort = () => deadline.abort(request.signal.reason);
+    request.signal?.addEventListener("abort", onAbort, { once: true });
+    try {
+      const inner = new Request(request.url, {
+        method: "POST",
+        headers: request.headers,
+        body: body.text,
+        signal: deadline.signal,
+      });
+      if (await isLegacyRequest(inner, body.json)) {
+        return await serveLegacy(serverFor(authInfo), inner, { authInfo, parsedBody: body.json });
+      }
+      return await mcp.fetch(inner, { authInfo, parsedBody: body.json });
+    } finally {
+      clearTimeout(timer);
+      request.signal?.removeEventListener("abort", onAbort);
+    }
+  };
+
+  return { fetch: serve, close: () => mcp.close() };
+}
+
+function checkHostAndOrigin(request: Request, options: HttpAppOptions): Response | undefined {
+  if (options.allowedHosts) {
+    const refused = hostHeaderValidationResponse(request, [...options.allowedHosts]);
+    if (refused) {
+      options.onError?.("refused a request whose Host is not allowed");
+      return refused;
+    }
+  }
+  const origin = request.headers.get("origin");
+  if (origin === null) return undefined;
+  if (originAllowed(origin, options)) return undefined;
+  options.onError?.("refused a request from an Origin that is not allowed");
+  return text(403, "Forbidden: this Origin may not call this server (see --allowed-origins).");
+}
+
+function originAllowed(origin: string, options: HttpAppOptions): boolean {
+  if (origin === "null") return false;
+  let parsed: URL;
+  try {
+    parsed = new URL(origin);
+  } catch {
+    return false;
+  }
+  if (options.allowedOrigins?.includes(parsed.origin)) return true;
+  return Boolean(options.loopbackOrigins) && LOOPBACK_HOSTS.includes(parsed.hostname);
+}
+
+type Body = { kind: "ok"; text: string; json: unknown } | { kind: "too_large" } | { kind: "malformed" };
+
+async function readBody(request: Request): Promise<Body> {
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > MAX_BODY_BYTES) return { kind: "too_large" };
+  if (!request.body) return { kind: "malformed" };
+  const reader = request.body.getReader();
+  const decoder = new TextDecoder();
+  let size = 0;
+  let text = "";
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_BODY_BYTES) {
+      await reader.cancel().catch(() => {});
+      return { kind: "too_large" };
+    }
+    text += decoder.decode(value, { stream: true });
+  }
+  text += decoder.decode();
+  try {
+    return { kind: "ok", text, json: JSON.parse(text) };
+  } catch {
+    return { kind: "malformed" };
+  }
+}
+
+function text(status: number, message: string, headers: Record<string, string> = {}): Response {
+  return new Response(`${message}\n`, {
+    status,
+    headers: { "content-type": "text/plain; charset=utf-8", ...headers },
+  });
+}
+
+function jsonRpcError(status: number, code: number, message: string): Response {
+  return new Response(JSON.stringify({ jsonrpc: "2.0", id: null, error: { code, message } }), {
+    status,
+    headers: { "content-type": "application/json" },
+  });
+}

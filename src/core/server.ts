@@ -1,0 +1,88 @@
+// Builds an MCP server for one caller: its tools, prompts and instructions, bound to that caller's client,
+// redactor and approvals. No I/O here: entries own env, argv, stdio and sockets, and build one of these per
+// connection (stdio) or per request (HTTP).
+import { ProtocolError, ProtocolErrorCode, Server } from "@modelcontextprotocol/server";
+import type { CloudflareClient } from "../client/cloudflare.js";
+import { TOOL_DEFINITIONS } from "../tools/listing.js";
+import { toolsFor } from "../tools/registry.js";
+import { NAME, VERSION } from "../version.js";
+import type { ApprovalSigner } from "./approval.js";
+import { instructionsFor } from "./instructions.js";
+import { PROMPTS, renderPrompt } from "./prompts.js";
+import type { Redactor } from "./redact.js";
+import { runTool } from "./runner.js";
+import { zodSchemaValidator } from "./schema-validator.js";
+
+export interface ServerConfig {
+  readOnly: boolean;
+  elicitationOnly: boolean;
+  sandbox: boolean;
+}
+
+/** Everything that belongs to one caller; nothing here is shared with another caller's server. */
+export interface CallerScope {
+  client: CloudflareClient;
+  redactor: Redactor;
+  /** A one-way digest of the caller's credential, to which approvals are bound. */
+  credentialId: string;
+}
+
+export interface ServerDeps extends CallerScope {
+  config: ServerConfig;
+  approvals: ApprovalSigner;
+  /** The clock tools read; the system clock unless a test pins it. */
+  now?: () => number;
+}
+
+export function createServer(deps: ServerDeps): Server {
+  const { config } = deps;
+  const tools = toolsFor(config);
+  const byName = new Map(tools.map((spec) => [spec.name, spec]));
+  const listing = TOOL_DEFINITIONS.filter((d) => byName.has(d.name));
+  const server = new Server(
+    { name: NAME, version: VERSION, title: "Cloudflare SSL/TLS" },
+    {
+      capabilities: { tools: {}, prompts: {} },
+      instructions: instructionsFor(config),
+      jsonSchemaValidator: zodSchemaValidator,
+    },
+  );
+  const runnerDeps = {
+    ...deps,
+    server,
+    elicitationOnly: config.elicitationOnly,
+    sandbox: config.sandbox,
+    now: deps.now ?? Date.now,
+  };
+
+  server.setRequestHandler("tools/list", () => ({ tools: listing }));
+  server.setRequestHandler("tools/call", (request, ctx) => {
+    const spec = byName.get(request.params.name);
+    if (!spec) {
+      throw new ProtocolError(
+        ProtocolErrorCode.InvalidParams,
+        `Unknown tool ${request.params.name}${config.readOnly ? " (the server runs read-only: only read tools exist)" : ""}`,
+      );
+    }
+    return runTool(spec, request.params.arguments, ctx, runnerDeps);
+  });
+  server.setRequestHandler("prompts/list", () => ({
+    prompts: PROMPTS.map(({ render: _, ...prompt }) => prompt),
+  }));
+  server.setRequestHandler("prompts/get", (request) => {
+    const spec = PROMPTS.find((p) => p.name === request.params.name);
+    if (!spec)
+      throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown prompt ${request.params.name}`);
+    const args = request.params.arguments ?? {};
+    const missing = (spec.arguments ?? [])
+      .filter((a) => a.required && !args[a.name]?.trim())
+      .map((a) => a.name);
+    if (missing.length)
+      throw new ProtocolError(
+        ProtocolErrorCode.InvalidParams,
+        `Prompt ${spec.name} needs: ${missing.join(", ")}`,
+      );
+    return renderPrompt(spec, args);
+  });
+  return server;
+}

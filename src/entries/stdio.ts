@@ -1,0 +1,47 @@
+// The local server: one MCP connection over stdin/stdout, for one caller (the credentials in the
+// environment). Over-long or broken input ends the process with a message, never silently.
+import { StdioServerTransport, serveStdio } from "@modelcontextprotocol/server/stdio";
+import type { Config } from "../config/index.js";
+import { callerScope } from "../core/identity.js";
+import { createServer } from "../core/server.js";
+import type { Logger } from "./log.js";
+import { nodeRuntime, SANDBOX_TOKEN } from "./shared.js";
+
+/** One stdin line may hold at most this much; a longer one is refused and the process ends non-zero. */
+export const MAX_LINE_BYTES = 10 * 1024 * 1024;
+
+export async function runStdio(
+  config: Config,
+  log: Logger,
+  onStop: (stop: () => Promise<void>) => void,
+  fail: (why: string) => void,
+) {
+  const runtime = await nodeRuntime(config, log);
+  if (!config.sandbox && !config.credentials) {
+    log.info(
+      "no CLOUDFLARE_API_TOKEN (or CLOUDFLARE_EMAIL + CLOUDFLARE_API_KEY): tools are listed, calls will say what to set",
+    );
+  }
+  const scope = await callerScope(
+    config.sandbox ? { token: SANDBOX_TOKEN } : config.credentials,
+    runtime.budgets,
+    runtime.client,
+  );
+  const transport = new StdioServerTransport(process.stdin, process.stdout, {
+    maxBufferSize: MAX_LINE_BYTES,
+  });
+  const handle = serveStdio(() => createServer({ ...scope, config, approvals: runtime.approvals }), {
+    transport,
+    onerror: (error) => {
+      if (/buffer|exceed|too large|size/i.test(error.message)) {
+        log.info(`stopping: a message on stdin is over ${MAX_LINE_BYTES} bytes (${error.message})`);
+        fail("over-long message on stdin");
+      }
+    },
+  });
+  const stop = async () => {
+    await handle.close().catch(() => {});
+    await runtime.close();
+  };
+  onStop(stop);
+}

@@ -1,0 +1,216 @@
+// The sandbox over real HTTP for tests, with what only tests may do: a log of every request and injected
+// faults (a slow, broken, rate-limited or lying API). It ships nowhere: the bundle never reaches test/.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { createSandbox, type SandboxOptions } from "../../src/sandbox/handler.js";
+import { readBody, requestFrom, writeResponse } from "../../src/sandbox/node.js";
+import type { Zone } from "../../src/sandbox/state.js";
+
+export interface LoggedRequest {
+  method: string;
+  /** Path below the base path, as received (still percent-encoded). */
+  path: string;
+  query: Record<string, string>;
+  body: unknown;
+  headers: Record<string, string | undefined>;
+  /** The client went away before the answer was complete (a cancelled or timed-out request). */
+  abandoned?: boolean;
+  /** The status answered, once the answer is complete (absent for a reset connection). */
+  status?: number;
+}
+
+export type Fault =
+  | { kind: "status"; status: number; body?: string; headers?: Record<string, string> }
+  | { kind: "rate_limit"; retryAfterSeconds?: number; ratelimitResetSeconds?: number }
+  | { kind: "delay"; ms: number }
+  | { kind: "reset" }
+  | { kind: "reset_mid_body" }
+  | { kind: "html_502" }
+  | { kind: "truncated_json" }
+  | { kind: "success_false" }
+  | { kind: "ignore_page" }
+  | { kind: "huge"; bytes: number };
+
+export interface FaultRule {
+  fault: Fault;
+  method?: string;
+  /** Matches when the path contains this text. */
+  path?: string;
+  /** How many requests it applies to (default 1). */
+  times?: number;
+}
+
+export interface FakeOptions extends SandboxOptions {
+  host?: string;
+  port?: number;
+}
+
+export interface FakeCloudflare {
+  /** Base URL to give the client, with the base path. */
+  url: string;
+  log: LoggedRequest[];
+  zones: Map<string, Zone>;
+  inject(rule: FaultRule): void;
+  clearFaults(): void;
+  close(): Promise<void>;
+}
+
+function send(
+  res: ServerResponse,
+  status: number,
+  body: string,
+  type: string,
+  headers: Record<string, string> = {},
+) {
+  res.writeHead(status, { "content-type": type, "content-length": Buffer.byteLength(body), ...headers });
+  res.end(body);
+}
+
+function json(res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}) {
+  send(res, status, JSON.stringify(value), "application/json", headers);
+}
+
+const failure = (code: number, message: string) => ({
+  success: false,
+  errors: [{ code, message }],
+  messages: [],
+  result: null,
+});
+
+/** Answers in the fault's place; false when the request goes on to the sandbox. */
+async function answerWithFault(fault: Fault, req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+  switch (fault.kind) {
+    case "delay":
+      await new Promise((resolve) => setTimeout(resolve, fault.ms));
+      return false;
+    case "ignore_page":
+      return false;
+    case "reset":
+      req.socket.destroy();
+      return true;
+    case "reset_mid_body":
+      res.writeHead(200, { "content-type": "application/json", "content-length": "1000" });
+      res.write('{"success":true,"errors":[],"messages":[],"result":{"id":"');
+      setTimeout(() => req.socket.destroy(), 20);
+      return true;
+    case "html_502":
+      send(
+        res,
+        502,
+        "<html><head><title>502 Bad Gateway</title></head><body>cloudflare</body></html>",
+        "text/html",
+      );
+      return true;
+    case "truncated_json":
+      send(res, 200, '{"success":true,"errors":[],"messages":[],"result":[{"id":"', "application/json");
+      return true;
+    case "success_false":
+      json(res, 200, failure(1000, "Temporary failure, try again"));
+      return true;
+    case "rate_limit":
+      json(res, 429, failure(971, "Please wait and consider throttling your request speed"), {
+        ...(fault.retryAfterSeconds !== undefined ? { "retry-after": String(fault.retryAfterSeconds) } : {}),
+        ...(fault.ratelimitResetSeconds !== undefined
+          ? { ratelimit: `"default";r=0;t=${fault.ratelimitResetSeconds}` }
+          : {}),
+      });
+      return true;
+    case "status":
+      send(
+        res,
+        fault.status,
+        fault.body ?? JSON.stringify(failure(1000 + (fault.status % 1000), `HTTP ${fault.status}`)),
+        "application/json",
+        fault.headers,
+      );
+      return true;
+    case "huge": {
+      const filler = "x".repeat(fault.bytes);
+      send(
+        res,
+        200,
+        JSON.stringify({ success: true, errors: [], messages: [], result: { filler } }),
+        "application/json",
+      );
+      return true;
+    }
+  }
+}
+
+export async function startFakeCloudflare(options: FakeOptions = {}): Promise<FakeCloudflare> {
+  const { host = "127.0.0.1", port = 0, ...sandboxOptions } = options;
+  const sandbox = createSandbox(sandboxOptions);
+  const log: LoggedRequest[] = [];
+  let faults: FaultRule[] = [];
+
+  function takeFault(method: string, path: string): Fault | undefined {
+    const rule = faults.find((r) => (!r.method || r.method === method) && (!r.path || path.includes(r.path)));
+    if (!rule) return undefined;
+    rule.times = (rule.times ?? 1) - 1;
+    if (rule.times <= 0) faults = faults.filter((r) => r !== rule);
+    return rule.fault;
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse) {
+    const url = new URL(req.url ?? "/", "http://fake");
+    const raw = await readBody(req);
+    const method = req.method ?? "GET";
+    const base = sandbox.basePath;
+    const path = url.pathname.startsWith(`${base}/`) ? url.pathname.slice(base.length) : url.pathname;
+    let body: unknown = raw;
+    if (raw.length === 0) body = undefined;
+    else {
+      try {
+        body = JSON.parse(raw);
+      } catch {
+        // Logged as received.
+      }
+    }
+    const entry: LoggedRequest = {
+      method,
+      path,
+      query: Object.fromEntries(url.searchParams),
+      body,
+      headers: {
+        authorization: req.headers.authorization,
+        "x-auth-email": req.headers["x-auth-email"] as string | undefined,
+        "x-auth-key": req.headers["x-auth-key"] as string | undefined,
+        "content-type": req.headers["content-type"],
+      },
+    };
+    log.push(entry);
+    res.on("close", () => {
+      if (res.writableFinished) entry.status = res.statusCode;
+      else entry.abandoned = true;
+    });
+
+    const fault = takeFault(method, path);
+    if (fault && (await answerWithFault(fault, req, res))) return;
+    // A server that ignores `page` answers the first page whatever was asked.
+    if (fault?.kind === "ignore_page") url.searchParams.delete("page");
+    await writeResponse(res, await sandbox.handle(requestFrom(req, raw, url)));
+  }
+
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch(() => res.destroy());
+  });
+  server.keepAliveTimeout = 5000;
+  await new Promise<void>((resolve) => server.listen(port, host, resolve));
+  const address = server.address() as AddressInfo;
+  return {
+    url: `http://${host}:${address.port}${sandbox.basePath}`,
+    log,
+    zones: sandbox.zones,
+    inject: (rule) => {
+      faults.push({ ...rule });
+    },
+    clearFaults: () => {
+      faults = [];
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
