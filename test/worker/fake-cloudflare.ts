@@ -1,6 +1,12 @@
 // A Cloudflare API stand-in for tests inside workerd: installed in place of the isolate's fetch, so it sees
-// every call the Worker makes, records the credential of each, and answers in the v4 envelope.
+// every call the Worker makes, records the credential of each, and answers in the v4 envelope. By default each
+// bearer token gets an account of its own (a sandbox seeded with the demo zones), so two callers' calls can be
+// told apart by what they change as well as by what they sent.
 import { vi } from "vitest";
+import { createSandbox, type Sandbox } from "../../src/sandbox/handler.js";
+
+/** Where the Worker under test is told the API lives (https, so any host is accepted; never dialled). */
+export const API_BASE = "https://api.cloudflare.test/client/v4";
 
 export interface SeenRequest {
   method: string;
@@ -12,10 +18,12 @@ export interface SeenRequest {
 export interface FakeCloudflare {
   readonly base: string;
   readonly requests: SeenRequest[];
+  /** The account of one token, created on its first request. */
+  account(token: string): Sandbox;
   restore(): void;
 }
 
-/** Answers one API request; the default accepts any bearer token and knows only `GET /user/tokens/verify`. */
+/** Answers one API request, or passes it on with `undefined`. */
 export type FakeRoute = (
   request: Request,
   path: string,
@@ -24,19 +32,22 @@ export type FakeRoute = (
 const envelope = (status: number, result: unknown, errors: { code: number; message: string }[] = []) =>
   Response.json({ success: errors.length === 0, errors, messages: [], result }, { status });
 
-const verifyRoute: FakeRoute = (request, path) => {
-  if (request.method === "GET" && path === "/user/tokens/verify") {
-    return envelope(200, { id: "0123456789abcdef0123456789abcdef", status: "active" });
-  }
-  return undefined;
-};
-
 /**
- * Replaces fetch for URLs under `base`; any other URL fails the call, as the network seal would. The Worker
- * must look `fetch` up when it calls it (not keep a reference from module load) for the fake to see it.
+ * Replaces fetch for URLs under `base`; any other URL fails the call, as the network seal would. `routes` are
+ * tried first, then the caller's own account. The Worker must look `fetch` up when it calls it (not keep a
+ * reference from module load) for the fake to see it.
  */
-export function installFakeCloudflare(base: string, routes: FakeRoute[] = [verifyRoute]): FakeCloudflare {
+export function installFakeCloudflare(routes: FakeRoute[] = [], base = API_BASE): FakeCloudflare {
   const requests: SeenRequest[] = [];
+  const accounts = new Map<string, Sandbox>();
+  const account = (token: string) => {
+    let sandbox = accounts.get(token);
+    if (!sandbox) {
+      sandbox = createSandbox({ token });
+      accounts.set(token, sandbox);
+    }
+    return sandbox;
+  };
   const prefix = base.replace(/\/$/, "");
   const spy = vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
     const request = new Request(input, init);
@@ -44,17 +55,29 @@ export function installFakeCloudflare(base: string, routes: FakeRoute[] = [verif
       throw new TypeError(`the fake Cloudflare API serves ${prefix}/ only, not ${request.url}`);
     }
     const path = request.url.slice(prefix.length);
-    requests.push({ method: request.method, path, authorization: request.headers.get("authorization") });
-    if (!request.headers.get("authorization")?.startsWith("Bearer ")) {
+    const authorization = request.headers.get("authorization");
+    requests.push({ method: request.method, path, authorization });
+    const token = /^Bearer (\S+)$/.exec(authorization ?? "")?.[1];
+    if (!token) {
       return envelope(400, null, [
         { code: 9106, message: "Missing X-Auth-Key, X-Auth-Email or Authorization headers" },
       ]);
     }
     for (const route of routes) {
-      const answer = await route(request, path.split("?")[0] ?? path);
+      const answer = await route(request.clone(), path.split("?")[0] ?? path);
       if (answer) return answer;
     }
-    return envelope(404, null, [{ code: 7003, message: `No route for the URI: ${path}` }]);
+    return account(token).handle(request);
   });
-  return { base: prefix, requests, restore: () => spy.mockRestore() };
+  return { base: prefix, requests, account, restore: () => spy.mockRestore() };
+}
+
+/** A proxy that quotes the request's Authorization header back in its error, for every path under `path`. */
+export function echoingAuthorization(path: string): FakeRoute {
+  return (request, requestPath) =>
+    requestPath.startsWith(path)
+      ? envelope(403, null, [
+          { code: 10000, message: `Authentication error for ${request.headers.get("authorization")}` },
+        ])
+      : undefined;
 }
