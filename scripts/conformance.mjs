@@ -3,6 +3,7 @@
 // fails the run, and a listed scenario that now passes is reported so its entry can go.
 //
 //   npm run conformance                      builds, starts `--http --sandbox` on a free port, runs the suite
+//   npm run conformance -- --worker          the same against the Worker's /sandbox/mcp under `wrangler dev`
 //   npm run conformance -- --url URL         runs against a server already listening (e.g. the Worker under
 //                                            `npm run worker:dev`: --url http://127.0.0.1:8787/sandbox/mcp)
 //   npm run conformance -- --baseline FILE   holds the run to another baseline
@@ -14,16 +15,19 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { localWranglerEnv, wranglerBin } from "./wrangler-local.mjs";
 
 const SUITE = "@modelcontextprotocol/conformance@0.1.16";
 const SUITE_NODE = "node@22";
 const START_TIMEOUT_MS = 15_000;
+const WRANGLER_START_TIMEOUT_MS = 60_000;
 const SUITE_TIMEOUT_MS = 300_000;
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const { values: options } = parseArgs({
   options: {
     url: { type: "string" },
+    worker: { type: "boolean", default: false },
     baseline: { type: "string", default: join(root, "conformance/baseline.json") },
   },
 });
@@ -33,7 +37,10 @@ const results = mkdtempSync(join(tmpdir(), "conformance-"));
 let server;
 try {
   let url = options.url;
-  if (!url) {
+  if (!url && options.worker) {
+    server = await startWorker();
+    url = server.url;
+  } else if (!url) {
     await run(process.execPath, [join(root, "scripts/build.mjs")], { timeoutMs: 120_000 });
     server = await startServer();
     url = server.url;
@@ -145,35 +152,81 @@ function startServer() {
     cwd: root,
     stdio: ["ignore", "ignore", "pipe"],
   });
+  return ready(child, {
+    stream: child.stderr,
+    pattern: /http:\/\/127\.0\.0\.1:\d+\/mcp\b/,
+    timeoutMs: START_TIMEOUT_MS,
+    urlOf: (url) => url,
+  });
+}
+
+/**
+ * Starts the Worker under `wrangler dev` on a free loopback port, its local state in a temporary directory,
+ * and waits for wrangler's "Ready on" line. Wrangler runs workerd as a child: both go in one process group,
+ * stopped together.
+ */
+function startWorker() {
+  const state = mkdtempSync(join(tmpdir(), "conformance-wrangler-"));
+  const args = ["dev", "--ip", "127.0.0.1", "--port", "0", "--persist-to", state];
+  const child = spawn(process.execPath, [wranglerBin, ...args, "--show-interactive-dev-session=false"], {
+    cwd: root,
+    env: localWranglerEnv(),
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
+  child.stderr.resume();
+  return ready(child, {
+    stream: child.stdout,
+    pattern: /Ready on (http:\/\/127\.0\.0\.1:\d+)/,
+    timeoutMs: WRANGLER_START_TIMEOUT_MS,
+    urlOf: (_, origin) => `${origin}/sandbox/mcp`,
+    group: true,
+    cleanup: () => rmSync(state, { recursive: true, force: true }),
+  });
+}
+
+/** Resolves once `stream` prints a line matching `pattern`, with the URL to test and a stop function. */
+function ready(child, { stream, pattern, timeoutMs, urlOf, group = false, cleanup = () => {} }) {
+  const signal = (name) => {
+    try {
+      // A detached child leads its own process group: signal the group, so its children stop too.
+      process.kill(group ? -child.pid : child.pid, name);
+    } catch {}
+  };
   const stop = () =>
     new Promise((done) => {
-      if (child.exitCode !== null || child.signalCode !== null) return done();
-      const force = setTimeout(() => child.kill("SIGKILL"), 12_000);
+      const finish = () => {
+        cleanup();
+        done();
+      };
+      if (child.exitCode !== null || child.signalCode !== null) return finish();
+      const force = setTimeout(() => signal("SIGKILL"), 12_000);
       child.once("exit", () => {
         clearTimeout(force);
-        done();
+        finish();
       });
-      child.kill("SIGTERM");
+      signal("SIGTERM");
     });
   return new Promise((done, failed) => {
-    let stderr = "";
+    let output = "";
     const timer = setTimeout(() => {
       void stop();
-      failed(new Error(`the server printed no URL within ${START_TIMEOUT_MS} ms:\n${stderr}`));
-    }, START_TIMEOUT_MS);
-    child.stderr.setEncoding("utf8");
-    child.stderr.on("data", (chunk) => {
-      stderr += chunk;
-      const url = /http:\/\/127\.0\.0\.1:\d+\/mcp\b/.exec(stderr)?.[0];
-      if (url) {
+      failed(new Error(`the server printed no URL within ${timeoutMs} ms:\n${output}`));
+    }, timeoutMs);
+    stream.setEncoding("utf8");
+    stream.on("data", (chunk) => {
+      output += chunk;
+      const match = pattern.exec(output);
+      if (match) {
         clearTimeout(timer);
-        done({ url, stop });
+        stream.resume();
+        done({ url: urlOf(...match), stop });
       }
     });
     child.once("exit", (code, signal) => {
       clearTimeout(timer);
       failed(
-        new Error(`the server exited (${signal ?? `code ${code}`}) before printing its URL:\n${stderr}`),
+        new Error(`the server exited (${signal ?? `code ${code}`}) before printing its URL:\n${output}`),
       );
     });
   });
