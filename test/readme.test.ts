@@ -27,7 +27,7 @@ describe("the README", () => {
   it("names in its safety model exactly the tools that need approval", () => {
     const readme = readFileSync(README, "utf8");
     const bullet = readme.match(
-      /^- \*\*Approval before anything destructive\*\*[\s\S]*?(?=^- \*\*|^#)/m,
+      /^- \*\*Approval bound to its plan\*\*[\s\S]*?(?=^- \*\*|^#)/m,
     )?.[0];
     expect(bullet, "README lacks the safety model's approval bullet").toBeDefined();
     const toolNames = new Set(TOOLS.map((t) => t.name));
