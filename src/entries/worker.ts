@@ -1,6 +1,7 @@
 // The Cloudflare Workers entry: the only Worker code that reads the environment. It answers the landing page
 // itself and hands the MCP paths to the apps it is built with, so the HTTP rules live in one place for Node
 // and Workers alike.
+import { withOAuth } from "../oauth/worker.js";
 import { NAME, VERSION } from "../version.js";
 
 /** The Worker's vars (wrangler.jsonc). */
@@ -109,4 +110,5 @@ const notWiredYet: McpApp = {
     }),
 };
 
-export default createWorker({ api: () => notWiredYet, sandbox: () => notWiredYet });
+// OAuth sign-in for chat apps wraps the whole Worker; it does nothing unless OAUTH_ENABLED is "true".
+export default withOAuth(createWorker({ api: () => notWiredYet, sandbox: () => notWiredYet }));
