@@ -97,6 +97,8 @@ async function submitConsent(
     }
     const zones = await zonesReached(apiBase, token);
     const approved = await oauth.approveConsent(request, handle);
+    // The summary names the request the handle was issued for (kept server-side), not the URL posted to.
+    const granted = await oauth.describeConsent(approved.request);
     const verified = verification.token;
     const grant: SealedGrant = {
       cloudflareToken: token,
@@ -115,8 +117,8 @@ async function submitConsent(
       props: grant,
     });
     const body = connectedBody({
-      clientName: details.clientName,
-      redirectHost: details.redirectHost,
+      clientName: granted.clientName,
+      redirectHost: granted.redirectHost,
       continueTo: redirectTo,
       tokenId: verified.tokenId,
       accountId: verified.accountId,

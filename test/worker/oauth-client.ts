@@ -77,13 +77,13 @@ export class ChatApp {
     this.browser = new Browser(call);
   }
 
-  async register(redirectUris = [REDIRECT_URI], authMethod = "none"): Promise<string> {
+  async register(redirectUris = [REDIRECT_URI], authMethod = "none", name = "Chat Example"): Promise<string> {
     const response = await this.call(
       new Request(`${ORIGIN}/oauth/register`, {
         method: "POST",
         headers: { "content-type": "application/json" },
         body: JSON.stringify({
-          client_name: "Chat Example",
+          client_name: name,
           redirect_uris: redirectUris,
           token_endpoint_auth_method: authMethod,
           grant_types: ["authorization_code", "refresh_token"],

@@ -59,6 +59,15 @@ describe("the consent page", () => {
     expect(page).toContain("Access will be sent to <strong>chat.example</strong>");
   });
 
+  it("escapes what the client chose about itself", async () => {
+    const app = new ChatApp(oauthWorker().call);
+    await app.register([REDIRECT_URI], "none", '<img src=x onerror="alert(1)">Chat');
+    const url = app.authorizeUrl({ challenge: (await pkce()).challenge, method: "S256" });
+    const page = await (await app.browser.open(url)).text();
+    expect(page).toContain("&#60;img src=x onerror=&#34;alert(1)&#34;&#62;Chat");
+    expect(page).not.toContain("<img");
+  });
+
   it("refuses a post without the CSRF value before calling Cloudflare, and the sign-in still works after", async () => {
     const { app, url, form } = await openConsent();
     fake.requests.length = 0;
