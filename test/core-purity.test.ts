@@ -1,6 +1,6 @@
-// The core runs on Node, in Cloudflare Workers, anywhere with fetch: no module outside the entries (and the
-// two Node-only senders of bytes) may import a Node built-in or undici, or use Buffer or process. This
-// bundles the core for a neutral platform, as a Worker build does, with every Node built-in refused.
+// The core runs on Node, in Cloudflare Workers, anywhere with fetch: no module outside the entries (the
+// two Node-only senders of bytes, and the Worker's OAuth wrapper) may import a Node built-in or undici, or use
+// Buffer or process. This bundles the core for a neutral platform with every Node built-in refused.
 import { readdirSync, readFileSync } from "node:fs";
 import { builtinModules } from "node:module";
 import { join, relative } from "node:path";
@@ -8,12 +8,18 @@ import { build } from "esbuild";
 import { describe, expect, it } from "vitest";
 
 const SRC = new URL("../src/", import.meta.url).pathname;
-/** The files allowed to touch the runtime: the entries, the bin, and Node's senders of bytes. */
-const NODE_ONLY = [/^entries\//, /^cli\.ts$/, /^client\/send-undici\.ts$/, /^sandbox\/node\.ts$/];
+/** The files allowed to touch a runtime: the entries, the bin, Node's senders of bytes, the Worker's OAuth. */
+const RUNTIME_ONLY = [
+  /^entries\//,
+  /^cli\.ts$/,
+  /^client\/send-undici\.ts$/,
+  /^sandbox\/node\.ts$/,
+  /^oauth\//,
+];
 
 const coreFiles = readdirSync(SRC, { recursive: true, encoding: "utf8" })
   .filter((f) => f.endsWith(".ts"))
-  .filter((f) => !NODE_ONLY.some((pattern) => pattern.test(f)));
+  .filter((f) => !RUNTIME_ONLY.some((pattern) => pattern.test(f)));
 const builtins = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
 
 describe("the core", () => {

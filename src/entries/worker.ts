@@ -2,6 +2,7 @@
 // itself and hands the MCP paths to the shared HTTP app, so the HTTP rules live in one place for Node and
 // Workers alike. Everything is built on the first request (an isolate may not make random keys before one)
 // and kept for the isolate's life; nothing of a request is kept.
+import { withOAuth } from "../oauth/worker.js";
 import { buildWorkerApps, type WorkerApps } from "./worker-apps.js";
 import { landingPage, type PageFacts } from "./worker-page.js";
 import { type WorkerEnv, type WorkerSettings, workerSettings } from "./worker-settings.js";
@@ -68,4 +69,5 @@ function plain(status: number, message: string, headers: Record<string, string> 
   });
 }
 
-export default createWorker();
+// OAuth sign-in for chat apps wraps the whole Worker; it does nothing unless OAUTH_ENABLED is "true".
+export default withOAuth(createWorker());
