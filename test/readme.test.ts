@@ -26,9 +26,7 @@ describe("the README", () => {
 
   it("names in its safety model exactly the tools that need approval", () => {
     const readme = readFileSync(README, "utf8");
-    const bullet = readme.match(
-      /^- \*\*Approval bound to its plan\*\*[\s\S]*?(?=^- \*\*|^#)/m,
-    )?.[0];
+    const bullet = readme.match(/^- \*\*Approval bound to its plan\*\*[\s\S]*?(?=^- \*\*|^#)/m)?.[0];
     expect(bullet, "README lacks the safety model's approval bullet").toBeDefined();
     const toolNames = new Set(TOOLS.map((t) => t.name));
     const named = [...(bullet as string).matchAll(/`(\w+)`/g)]

@@ -63,6 +63,8 @@ export interface ClientOptions {
   rateBudget?: RateBudget | null;
   /** Told of every answer (for debug logs): never given headers or bodies, which may hold secrets. */
   onRequest?: (method: string, path: string, status: number, ms: number) => void;
+  /** Hides this client's secrets in an answer's text before any of it is cut for an error message. */
+  redact?: (text: string) => string;
 }
 
 const DEFAULT_BACKOFF_MS = [200, 800, 2000];
@@ -172,7 +174,13 @@ export class CloudflareClient {
       if (!envelope) {
         // A 4xx page (a proxy's refusal) means not processed; a 2xx or 5xx with a broken body may have been.
         const rejected = status >= 400 && status < 500;
-        throw this.failure("invalid_body", req, !repeatable && !rejected, describeBody(text, status), status);
+        throw this.failure(
+          "invalid_body",
+          req,
+          !repeatable && !rejected,
+          describeBody(this.options.redact?.(text) ?? text, status),
+          status,
+        );
       }
       if (envelope.success !== true || status >= 400) {
         throw new CloudflareApiError(status, envelope.errors, req.method, req.path);

@@ -48,7 +48,7 @@ function messages(value: unknown): ApiMessage[] {
     .filter((m): m is Record<string, unknown> => m !== null && typeof m === "object")
     .map((m) => ({ code: Number(m.code) || 0, message: String(m.message ?? "") }));
   if (value.length > MAX_MESSAGES) {
-    kept.push({ code: 0, message: `(${value.length - MAX_MESSAGES} more messages left out)` });
+    kept.push({ code: 0, message: `(${value.length - MAX_MESSAGES} more left out)` });
   }
   return kept;
 }

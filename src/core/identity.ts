@@ -7,7 +7,7 @@ import { credentialId } from "./approval.js";
 import { redactorFor } from "./redact.js";
 import type { CallerScope } from "./server.js";
 
-export type ClientSettings = Omit<ClientOptions, "credentials" | "limiter" | "rateBudget">;
+export type ClientSettings = Omit<ClientOptions, "credentials" | "limiter" | "rateBudget" | "redact">;
 
 export async function callerScope(
   credentials: Credentials | undefined,
@@ -15,10 +15,16 @@ export async function callerScope(
   settings: ClientSettings,
 ): Promise<CallerScope> {
   const id = await credentialId(credentials);
+  const redactor = redactorFor(credentials);
   return {
     credentialId: id,
-    redactor: redactorFor(credentials),
-    client: new CloudflareClient({ ...settings, credentials, limiter: budgets.for(id) }),
+    redactor,
+    client: new CloudflareClient({
+      ...settings,
+      credentials,
+      limiter: budgets.for(id),
+      redact: redactor.text,
+    }),
   };
 }
 

@@ -116,9 +116,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   });
   const credentials = options.credentials === null ? undefined : (options.credentials ?? { token: TOKEN });
   const pool = undiciSender({ keepAliveTimeoutMs: 1000 });
+  const redactor = redactorFor(credentials);
   const client = new CloudflareClient({
     baseUrl: fake.url,
     credentials,
+    redact: redactor.text,
     send: pool.send,
     timeoutMs: 5000,
     userAgent: "test",
@@ -132,7 +134,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       sandbox: false,
     },
     client,
-    redactor: redactorFor(credentials),
+    redactor,
     credentialId: await credentialId(credentials),
     approvals: options.approvals ?? createApprovalSigner(),
     now: options.clock ?? (() => START),
