@@ -1,7 +1,7 @@
 // The triage rules fed state directly: for each, when it applies and when not, its severity, evidence and next
 // action. Then the engine (order, folding, the one-line summary) and API text kept as data in every sentence.
 import { describe, expect, it } from "vitest";
-import { API_TEXT_MAX } from "../src/core/text.js";
+import { API_TEXT_MAX } from "../src/lib/text.js";
 import type { Finding } from "../src/triage/finding.js";
 import { triage } from "../src/triage/findings.js";
 import { type PackRule, packFinding, type ZoneRule, zoneFindings } from "../src/triage/rule.js";

@@ -1,6 +1,6 @@
 // The only code that speaks to the Cloudflare API: base URL, auth, one deadline per call, bounded retries,
 // the v4 envelope and typed errors. Bytes move through a sender (undici on Node, fetch on Workers).
-import { abortableSleep, MAX_TIMER_MS } from "../core/sleep.js";
+import { abortableSleep, MAX_TIMER_MS } from "../lib/sleep.js";
 import { describeBody, parseEnvelope, type ResultInfo, retryAfterMs } from "./envelope.js";
 import {
   type ApiMessage,

@@ -1,7 +1,7 @@
 // Keeps each caller under Cloudflare's per-user budget (1,200 requests per 5 minutes by default). Going over
 // blocks every call of the user's account, dashboard included, for five minutes, so waiting here is cheaper.
 // Budgets belong to a credential: a server shared by many users keeps one per credential, never one for all.
-import { abortableSleep } from "../core/sleep.js";
+import { abortableSleep } from "../lib/sleep.js";
 
 export interface RateBudget {
   requests: number;

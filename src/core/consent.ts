@@ -13,6 +13,7 @@ import {
   type Server,
   type ServerContext,
 } from "@modelcontextprotocol/server";
+import { ConfirmationDeclined, ElicitationRequired } from "../lib/failures.js";
 import type { ConfirmationPlan, ToolSpec } from "../tools/spec.js";
 import {
   type ApprovalRefusal,
@@ -20,7 +21,6 @@ import {
   type ApprovalSubject,
   canonicalJson,
 } from "./approval.js";
-import { ConfirmationDeclined, ElicitationRequired } from "./failures.js";
 
 export interface ConsentDeps {
   server: Server;

@@ -5,9 +5,9 @@ import type { CallToolResult } from "@modelcontextprotocol/server";
 import { CloudflareApiError, MissingCredentialsError, TransportError } from "../client/errors.js";
 import { RateBudgetExhausted } from "../client/rate-limit.js";
 import { RouteParameterMissing } from "../client/routes.js";
+import { ConfirmationDeclined, ElicitationRequired, UnexpectedAnswer, UsageError } from "../lib/failures.js";
+import { quoteApiText } from "../lib/text.js";
 import type { ToolSpec } from "../tools/spec.js";
-import { ConfirmationDeclined, ElicitationRequired, UnexpectedAnswer, UsageError } from "./failures.js";
-import { quoteApiText } from "./text.js";
 
 export type Redact = (text: string) => string;
 

@@ -4,11 +4,11 @@ import type { CallToolResult, InputRequiredResult, ServerContext } from "@modelc
 import type { z } from "zod";
 import type { CloudflareClient } from "../client/cloudflare.js";
 import { expandRoute } from "../client/routes.js";
+import { UnexpectedAnswer, UsageError } from "../lib/failures.js";
 import { outputOf } from "../tools/definition.js";
 import { asRecord } from "../tools/outputs.js";
 import type { ToolContext, ToolSpec } from "../tools/spec.js";
 import { type ConsentDeps, obtainConsent } from "./consent.js";
-import { UnexpectedAnswer, UsageError } from "./failures.js";
 import { toErrorResult } from "./present.js";
 import { throttledProgress } from "./progress.js";
 import type { Redactor } from "./redact.js";

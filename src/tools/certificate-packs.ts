@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { UsageError } from "../core/failures.js";
-import { quoteApiList, quoteApiText } from "../core/text.js";
+import { UsageError } from "../lib/failures.js";
+import { quoteApiList, quoteApiText } from "../lib/text.js";
 import type { RawPack } from "../triage/state.js";
 import { certificatePackId, confirm, hostname, validityDays, zoneId } from "./fields.js";
 import { asRecord, certificatePack, packSummary } from "./outputs.js";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { quoteApiList, quoteApiText } from "../core/text.js";
+import { quoteApiList, quoteApiText } from "../lib/text.js";
 import { listAllPacks } from "./certificate-packs.js";
 import { confirm, customCertificateId, zoneId } from "./fields.js";
 import { asRecord } from "./outputs.js";

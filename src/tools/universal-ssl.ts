@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { quoteApiList, quoteApiText } from "../core/text.js";
+import { quoteApiList, quoteApiText } from "../lib/text.js";
 import { listAllPacks, type RawPack } from "./certificate-packs.js";
 import { confirm, zoneId } from "./fields.js";
 import { defineTool } from "./spec.js";

@@ -1,6 +1,6 @@
 // What is wrong with a zone's certificates and what to do next, from state already read. Pure: the tool in
 // src/tools/triage.ts reads the state; the rules in ./rules decide; this runs them and keeps the report short.
-import { quoteApiText } from "../core/text.js";
+import { quoteApiText } from "../lib/text.js";
 import { bySeverity, type Finding, SEVERITIES, type Severity, type TriageReport } from "./finding.js";
 import { capList } from "./hosts.js";
 import { expiryOf, isCustom } from "./packs.js";

@@ -1,5 +1,5 @@
 // Which certificate names cover which hosts, the zone apex they share, and how hosts are named in a sentence.
-import { quoteApiList } from "../core/text.js";
+import { quoteApiList } from "../lib/text.js";
 import type { RawPack } from "./state.js";
 
 /** Most hosts or ids listed in one finding; the rest are counted. */

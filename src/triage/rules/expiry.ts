@@ -1,5 +1,5 @@
 // Certificates past their date, and certificates that will be with nothing to take over.
-import { quoteApiText } from "../../core/text.js";
+import { quoteApiText } from "../../lib/text.js";
 import { covers, hostsText } from "../hosts.js";
 import { DAY, expiryOf, hasExpired, isServing, packEvidence, renewalOf } from "../packs.js";
 import { packRule } from "../rule.js";

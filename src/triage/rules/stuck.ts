@@ -1,5 +1,5 @@
 // Packs stuck on their way in or out: issuance or deployment that timed out, and deletion.
-import { quoteApiText } from "../../core/text.js";
+import { quoteApiText } from "../../lib/text.js";
 import type { NextAction } from "../finding.js";
 import { hostsText } from "../hosts.js";
 import { packEvidence, reorderArguments } from "../packs.js";

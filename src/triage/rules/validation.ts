@@ -1,6 +1,6 @@
 // Packs held up by domain validation: a method that cannot work, errors from the CA, records not yet seen,
 // and validation that ran out of time.
-import { quoteApiText } from "../../core/text.js";
+import { quoteApiText } from "../../lib/text.js";
 import type { NextAction } from "../finding.js";
 import { apexOf, hostsText } from "../hosts.js";
 import {
