@@ -244,10 +244,11 @@ describe("a server started with --read-only", () => {
   });
 });
 
-describe("the sandbox over HTTP", () => {
+describe("the sandbox over HTTP, bound to another loopback address", () => {
   let sandbox: HttpServer;
   beforeAll(async () => {
-    sandbox = await startHttpServer(["--sandbox"]);
+    sandbox = await startHttpServer(["--sandbox", "--host", "127.0.0.2"]);
+    expect(sandbox.url).toMatch(/^http:\/\/127\.0\.0\.2:\d+\/mcp$/);
   });
   afterAll(() => sandbox.stop());
 
@@ -264,7 +265,7 @@ describe("the sandbox over HTTP", () => {
     }
   });
 
-  it("keeps the Host rule", async () => {
+  it("accepts its own address as Host and keeps the Host rule", async () => {
     const answer = await rawRequest(sandbox.url, {
       headers: { host: "evil.example" },
       body: JSON.stringify(LIST),
