@@ -122,12 +122,8 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
     };
     let response: Response | typeof DEADLINE | typeof GONE;
     try {
-      const inner = new Request(request.url, {
-        method: "POST",
-        headers: request.headers,
-        body: body.text,
-        signal: deadline.signal,
-      });
+      // Both paths take the parsed body and never read this one's: it carries the headers and the deadline.
+      const inner = new Request(request.url, { method: "POST", headers: request.headers, signal: deadline.signal });
       const handling = (async () =>
         (await isLegacyRequest(inner, body.json))
           ? serveLegacy(serverFor(authInfo), inner, { authInfo, parsedBody: body.json })
