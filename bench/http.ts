@@ -1,6 +1,6 @@
 // The HTTP section of `npm run bench`: the built server with --http on loopback, against the same fake as
 // the rest of the suite. Per-call overhead over a direct request to the fake (both protocol eras),
-// throughput with 64 concurrent clients, and RSS over 20,000 calls. Requests are written by hand with
+// throughput with 64 concurrent clients, and RSS over 20,000 calls at the default heap and with the heap capped. Requests are written by hand with
 // undici, as curl would send them, so that the figures are the server's and not a client library's.
 import { spawn } from "node:child_process";
 import { Agent, request } from "undici";
@@ -14,8 +14,8 @@ const TOOL = "get_universal_ssl_settings";
 type Call = () => Promise<void>;
 
 /** The built server with --http on a free loopback port; resolves with its URL once it listens. */
-function startHttp(args: string[], env: Record<string, string>) {
-  const child = spawn(process.execPath, [CLI, "--http", "--port", "0", ...args], {
+function startHttp(args: string[], env: Record<string, string>, nodeArgs: string[] = []) {
+  const child = spawn(process.execPath, [...nodeArgs, CLI, "--http", "--port", "0", ...args], {
     env: { PATH: process.env.PATH ?? "", ...env },
     stdio: ["ignore", "ignore", "pipe"],
   });
@@ -100,11 +100,44 @@ async function inFlight(fn: Call, count: number, width: number, every?: (done: n
   return { times, perSecond: count / ((performance.now() - started) / 1000) };
 }
 
+/** RSS of a fresh server from start through `calls` calls (both eras alternating), sampled every 1,000. */
+async function rssOver(fakeUrl: string, token: string, calls: number, nodeArgs: string[]) {
+  const server = await startHttp(["--rate-limit", "0"], { CLOUDFLARE_BASE_URL: fakeUrl }, nodeArgs);
+  const agent = new Agent({ keepAliveTimeout: 30_000 });
+  try {
+    const afterStartMiB = memoryOf(server.pid).rssMiB;
+    const legacy = eraCall(server.url, token, "2025", agent);
+    const modern = eraCall(server.url, token, "2026-07-28", agent);
+    const samples: number[] = [];
+    let turn = 0;
+    await inFlight(
+      () => (turn++ % 2 ? modern() : legacy()),
+      calls,
+      16,
+      (done) => {
+        if (done % 1000 === 0) samples.push(memoryOf(server.pid).rssMiB);
+      },
+    );
+    const mean = (values: number[]) => round(values.reduce((a, b) => a + b, 0) / values.length, 1);
+    return {
+      calls,
+      afterStartMiB,
+      afterCallsMiB: memoryOf(server.pid).rssMiB,
+      peakMiB: memoryOf(server.pid).peakMiB,
+      firstFiveMiB: mean(samples.slice(0, 5)),
+      lastFiveMiB: mean(samples.slice(-5)),
+      everyThousandMiB: samples,
+    };
+  } finally {
+    await agent.close();
+    await server.stop();
+  }
+}
+
 const stats = (t: number[]) => ({ p50: round(percentile(t, 50), 3), p99: round(percentile(t, 99), 3) });
 
 export async function httpBench(fake: FakeCloudflare, token: string, quick: boolean) {
   const server = await startHttp(["--rate-limit", "0"], { CLOUDFLARE_BASE_URL: fake.url });
-  const pid = server.pid;
   const agent = new Agent({ keepAliveTimeout: 30_000, connections: 128 });
   const report: Record<string, unknown> = {};
   try {
@@ -194,41 +227,33 @@ export async function httpBench(fake: FakeCloudflare, token: string, quick: bool
       era20260728: { perSecond: Math.round(par.modern.perSecond), ...stats(par.modern.times) },
     };
 
-    console.log("\n## HTTP: RSS over 20,000 calls (16 in flight, both eras alternating)");
+    console.log("\n## HTTP: RSS over 20,000 calls, sampled every 1,000 (fresh server each, 16 in flight)");
     const calls = quick ? 5000 : 20_000;
-    const afterWarmup = memoryOf(pid).rssMiB;
-    const samples: number[] = [];
-    let turn = 0;
-    await inFlight(
-      () => (turn++ % 2 ? modern() : legacy()),
-      calls,
-      16,
-      (done) => {
-        if (done % 1000 === 0) samples.push(memoryOf(pid).rssMiB);
-      },
-    );
-    const secondHalf = samples.slice(Math.floor(samples.length / 2));
-    const memory = {
-      calls,
-      beforeMiB: afterWarmup,
-      afterMiB: memoryOf(pid).rssMiB,
-      peakMiB: memoryOf(pid).peakMiB,
-      everyThousandMiB: samples,
-      growthSecondHalfMiB: round(Math.max(...secondHalf) - Math.min(...secondHalf), 1),
+    const runs = {
+      defaultHeap: await rssOver(fake.url, token, calls, []),
+      oldSpace64MiB: await rssOver(fake.url, token, calls, ["--max-old-space-size=64"]),
     };
     console.log(
       table([
-        ["before", "after", "peak", "growth over the second half", "per 1,000 calls"],
         [
-          `${memory.beforeMiB} MiB`,
-          `${memory.afterMiB} MiB`,
-          `${memory.peakMiB} MiB`,
-          `${memory.growthSecondHalfMiB} MiB`,
-          samples.join(" "),
+          "heap",
+          "after start",
+          "after calls",
+          "peak",
+          "first 5 → last 5 samples (mean)",
+          "every 1,000 calls",
         ],
+        ...Object.entries(runs).map(([name, r]) => [
+          name === "defaultHeap" ? "default" : "old space capped at 64 MiB",
+          `${r.afterStartMiB} MiB`,
+          `${r.afterCallsMiB} MiB`,
+          `${r.peakMiB} MiB`,
+          `${r.firstFiveMiB} → ${r.lastFiveMiB} MiB`,
+          r.everyThousandMiB.join(" "),
+        ]),
       ]),
     );
-    report.memory = memory;
+    report.memory = runs;
   } finally {
     await agent.close();
     await server.stop();
