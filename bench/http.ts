@@ -118,14 +118,15 @@ async function rssOver(fakeUrl: string, token: string, calls: number, nodeArgs: 
         if (done % 1000 === 0) samples.push(memoryOf(server.pid).rssMiB);
       },
     );
-    const mean = (values: number[]) => round(values.reduce((a, b) => a + b, 0) / values.length, 1);
+    const secondHalf = samples.slice(Math.floor(samples.length / 2));
     return {
       calls,
       afterStartMiB,
       afterCallsMiB: memoryOf(server.pid).rssMiB,
       peakMiB: memoryOf(server.pid).peakMiB,
-      firstFiveMiB: mean(samples.slice(0, 5)),
-      lastFiveMiB: mean(samples.slice(-5)),
+      secondHalfMinMiB: Math.min(...secondHalf),
+      secondHalfMaxMiB: Math.max(...secondHalf),
+      growthSecondHalfMiB: round(Math.max(...secondHalf) - Math.min(...secondHalf), 1),
       everyThousandMiB: samples,
     };
   } finally {
@@ -248,7 +249,7 @@ export async function httpBench(fake: FakeCloudflare, token: string, quick: bool
           `${r.afterStartMiB} MiB`,
           `${r.afterCallsMiB} MiB`,
           `${r.peakMiB} MiB`,
-          `${r.firstFiveMiB} → ${r.lastFiveMiB} MiB`,
+          `${r.secondHalfMinMiB} to ${r.secondHalfMaxMiB} MiB (${r.growthSecondHalfMiB})`,
           r.everyThousandMiB.join(" "),
         ]),
       ]),
