@@ -236,14 +236,7 @@ export async function httpBench(fake: FakeCloudflare, token: string, quick: bool
     };
     console.log(
       table([
-        [
-          "heap",
-          "after start",
-          "after calls",
-          "peak",
-          "first 5 → last 5 samples (mean)",
-          "every 1,000 calls",
-        ],
+        ["heap", "after start", "after calls", "peak", "second half (growth)", "every 1,000 calls"],
         ...Object.entries(runs).map(([name, r]) => [
           name === "defaultHeap" ? "default" : "old space capped at 64 MiB",
           `${r.afterStartMiB} MiB`,
