@@ -195,7 +195,7 @@ describe("rate budgets are per credential", () => {
       const beforeRefusal = sentForA();
       const started = performance.now();
       const refused = await read(a, "a");
-      expect(performance.now() - started).toBeLessThan(1000);
+      expect(performance.now() - started).toBeLessThan(5000);
       expect(refused.isError).toBe(true);
       expect(textOf(refused)).toMatch(
         /NOT SENT\. keeping under 3 requests per 300 s; the next request fits in \d+ s/,
@@ -206,7 +206,7 @@ describe("rate budgets are per credential", () => {
         const t = performance.now();
         const result = await read(b, "b");
         expect(result.isError, textOf(result)).toBeFalsy();
-        expect(performance.now() - t).toBeLessThan(1000);
+        expect(performance.now() - t).toBeLessThan(5000);
       }
       expect((await read(b, "b")).isError).toBe(true);
     } finally {

@@ -123,7 +123,11 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
     let response: Response | typeof DEADLINE | typeof GONE;
     try {
       // Both paths take the parsed body and never read this one's: it carries the headers and the deadline.
-      const inner = new Request(request.url, { method: "POST", headers: request.headers, signal: deadline.signal });
+      const inner = new Request(request.url, {
+        method: "POST",
+        headers: request.headers,
+        signal: deadline.signal,
+      });
       const handling = (async () =>
         (await isLegacyRequest(inner, body.json))
           ? serveLegacy(serverFor(authInfo), inner, { authInfo, parsedBody: body.json })
