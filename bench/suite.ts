@@ -10,12 +10,13 @@ import { DEMO_ZONE_ID, type Pack } from "../src/sandbox/state.js";
 import { toolDefinition } from "../src/tools/definition.js";
 import { TOOLS } from "../src/tools/registry.js";
 import { type FakeCloudflare, startFakeCloudflare } from "../test/helpers/fake-cloudflare.js";
+import { httpBench } from "./http.js";
 import { CLI, coldStart, connect, memoryOf, percentile, round, table, timeProcess } from "./lib.js";
 
 const TOKEN = "bench-token";
 const ZONE = DEMO_ZONE_ID;
 const quick = process.argv.includes("--quick");
-/** --only startup (or tokens, overhead, size, scale, memory) runs one section. */
+/** --only startup (or tokens, overhead, size, scale, memory, http) runs one section. */
 const only = process.argv[process.argv.indexOf("--only") + 1];
 const wanted = (name: string) => !process.argv.includes("--only") || only === name;
 const report: Record<string, unknown> = {
@@ -374,6 +375,7 @@ if (wanted("overhead")) await overhead(fake);
 if (wanted("size")) await resultSize(fake);
 if (wanted("scale")) await scale(fake);
 if (wanted("memory")) await memory(fake);
+if (wanted("http")) report.http = await httpBench(fake, TOKEN, quick);
 await fake.close();
 mkdirSync("bench/results", { recursive: true });
 writeFileSync("bench/results/latest.json", `${JSON.stringify(report, null, 2)}\n`);

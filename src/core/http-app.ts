@@ -100,25 +100,54 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
       extra: { caller: { scope, readOnly } satisfies Caller },
     };
 
+    // The deadline, or the client leaving, ends the exchange: whichever comes first stops the call.
     const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(new Error("request deadline")), deadlineMs);
-    const onAbort = () => deadline.abort(request.signal.reason);
+    let stop: (why: typeof DEADLINE | typeof GONE) => void = () => {};
+    const stopped = new Promise<typeof DEADLINE | typeof GONE>((resolve) => {
+      stop = resolve;
+    });
+    const timer = setTimeout(() => {
+      stop(DEADLINE);
+      deadline.abort(DEADLINE);
+    }, deadlineMs);
+    const onAbort = () => {
+      clearTimeout(timer);
+      stop(GONE);
+      deadline.abort(request.signal.reason);
+    };
     request.signal?.addEventListener("abort", onAbort, { once: true });
+    const release = () => {
+      clearTimeout(timer);
+      request.signal?.removeEventListener("abort", onAbort);
+    };
+    let response: Response | typeof DEADLINE | typeof GONE;
     try {
+      // Both paths take the parsed body and never read this one's: it carries the headers and the deadline.
       const inner = new Request(request.url, {
         method: "POST",
         headers: request.headers,
-        body: body.text,
         signal: deadline.signal,
       });
-      if (await isLegacyRequest(inner, body.json)) {
-        return await serveLegacy(serverFor(authInfo), inner, { authInfo, parsedBody: body.json });
-      }
-      return await mcp.fetch(inner, { authInfo, parsedBody: body.json });
-    } finally {
-      clearTimeout(timer);
-      request.signal?.removeEventListener("abort", onAbort);
+      const handling = (async () =>
+        (await isLegacyRequest(inner, body.json))
+          ? serveLegacy(serverFor(authInfo), inner, { authInfo, parsedBody: body.json })
+          : mcp.fetch(inner, { authInfo, parsedBody: body.json }))();
+      response = await Promise.race([handling, stopped]);
+      if (typeof response === "symbol") handling.catch(() => {});
+    } catch (error) {
+      release();
+      throw error;
     }
+    if (response === GONE) return new Response(null, { status: 499 });
+    if (response === DEADLINE) {
+      release();
+      return deadlineAnswer(body.json, deadlineMs);
+    }
+    if (response.body === null || !isEventStream(response)) {
+      release();
+      return response;
+    }
+    return streamUntilDeadline(response, deadline.signal, release, body.json, deadlineMs);
   };
 
   return { fetch: serve, close: () => mcp.close() };
@@ -177,6 +206,81 @@ async function readBody(request: Request): Promise<Body> {
   } catch {
     return { kind: "malformed" };
   }
+}
+
+const DEADLINE = Symbol("request deadline");
+const GONE = Symbol("client gone");
+
+function isEventStream(response: Response): boolean {
+  return response.headers.get("content-type")?.includes("text/event-stream") ?? false;
+}
+
+/** The ids of the requests a body holds (one, or several in a 2025-03-26 batch). */
+function requestIds(body: unknown): (string | number)[] {
+  const messages = Array.isArray(body) ? body : [body];
+  return messages.flatMap((m) => {
+    const id = (m as { id?: unknown; method?: unknown } | null)?.id;
+    return typeof id === "string" || typeof id === "number" ? [id] : [];
+  });
+}
+
+function deadlineErrors(body: unknown, deadlineMs: number) {
+  const message = `The request passed this server's deadline of ${deadlineMs} ms and was stopped. A change it asked for may or may not have taken effect: read the state before trying again.`;
+  return requestIds(body).map((id) => ({ jsonrpc: "2.0", id, error: { code: -32603, message } }));
+}
+
+/** Answers every request of the body with an error that says the deadline passed. */
+function deadlineAnswer(body: unknown, deadlineMs: number): Response {
+  const errors = deadlineErrors(body, deadlineMs);
+  return new Response(JSON.stringify(Array.isArray(body) ? errors : (errors[0] ?? null)), {
+    status: errors.length ? 200 : 504,
+    headers: { "content-type": "application/json" },
+  });
+}
+
+/**
+ * An SSE answer (progress was asked for) stays under the same deadline as a JSON one: the timer is released
+ * when the stream ends; if it fires first, the stream ends with an error event for the request.
+ */
+function streamUntilDeadline(
+  response: Response,
+  deadline: AbortSignal,
+  release: () => void,
+  body: unknown,
+  deadlineMs: number,
+): Response {
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+  const encoder = new TextEncoder();
+  let over = false;
+  const stream = new ReadableStream<Uint8Array>({
+    start: (controller) => {
+      const onDeadline = () => {
+        if (over || deadline.reason !== DEADLINE) return;
+        over = true;
+        for (const error of deadlineErrors(body, deadlineMs))
+          controller.enqueue(encoder.encode(`event: message\ndata: ${JSON.stringify(error)}\n\n`));
+        controller.close();
+        void reader.cancel().catch(() => {});
+      };
+      if (deadline.aborted) onDeadline();
+      else deadline.addEventListener("abort", onDeadline, { once: true });
+    },
+    pull: async (controller) => {
+      const { done, value } = await reader.read().catch(() => ({ done: true, value: undefined }));
+      if (over) return;
+      if (done) {
+        over = true;
+        release();
+        controller.close();
+      } else if (value) controller.enqueue(value);
+    },
+    cancel: () => {
+      over = true;
+      release();
+      void reader.cancel().catch(() => {});
+    },
+  });
+  return new Response(stream, { status: response.status, headers: response.headers });
 }
 
 function text(status: number, message: string, headers: Record<string, string> = {}): Response {
