@@ -40,6 +40,10 @@ describe("the README", () => {
 });
 
 describe("the tools that need approval", () => {
+  it("are exactly the specs with a confirmation plan", () => {
+    expect(APPROVAL_TOOLS).toEqual(TOOLS.filter((t) => t.confirm !== undefined).map((t) => t.name));
+  });
+
   it("include every destructive tool", () => {
     for (const spec of TOOLS.filter((t) => t.kind === "destructive"))
       expect(APPROVAL_TOOLS).toContain(spec.name);

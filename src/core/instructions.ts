@@ -1,10 +1,13 @@
 // The MCP `instructions`: how the tools fit together, in as few words as a model needs.
-import { TOOLS } from "../tools/registry.js";
+import { TOOL_DEFINITIONS } from "../tools/listing.js";
 
-/** Tools whose spec builds a plan for the user to approve before anything is sent, in registry order. */
-export const APPROVAL_TOOLS: readonly string[] = TOOLS.filter((t) => t.confirm !== undefined).map(
-  (t) => t.name,
-);
+/**
+ * Tools whose spec builds a plan for the user to approve before anything is sent, in registry order: those
+ * whose result may be an approval (read from the listing, so the specs need not load to say it).
+ */
+export const APPROVAL_TOOLS: readonly string[] = TOOL_DEFINITIONS.filter(
+  (d) => (d.outputSchema.properties as Record<string, unknown> | undefined)?.approval !== undefined,
+).map((d) => d.name);
 
 export function instructionsFor(options: { readOnly: boolean; sandbox: boolean }): string {
   const lines = [

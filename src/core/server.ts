@@ -4,7 +4,7 @@
 import { ProtocolError, ProtocolErrorCode, Server } from "@modelcontextprotocol/server";
 import type { CloudflareClient } from "../client/cloudflare.js";
 import { TOOL_DEFINITIONS } from "../tools/listing.js";
-import { toolsFor } from "../tools/registry.js";
+import type { ToolSpec } from "../tools/spec.js";
 import { NAME, VERSION } from "../version.js";
 import type { ApprovalSigner } from "./approval.js";
 import { instructionsFor } from "./instructions.js";
@@ -34,11 +34,20 @@ export interface ServerDeps extends CallerScope {
   now?: () => number;
 }
 
+let registry: Promise<Map<string, ToolSpec>> | undefined;
+/**
+ * The tool specs (and the zod schemas they build) load with the first call: listing the tools needs only the
+ * generated listing, so a client's first answer does not wait for them (see BENCHMARKS.md).
+ */
+function specs(): Promise<Map<string, ToolSpec>> {
+  registry ??= import("../tools/registry.js").then(({ TOOLS }) => new Map(TOOLS.map((s) => [s.name, s])));
+  return registry;
+}
+
 export function createServer(deps: ServerDeps): Server {
   const { config } = deps;
-  const tools = toolsFor(config);
-  const byName = new Map(tools.map((spec) => [spec.name, spec]));
-  const listing = TOOL_DEFINITIONS.filter((d) => byName.has(d.name));
+  const listing = TOOL_DEFINITIONS.filter((d) => !config.readOnly || d.annotations.readOnlyHint);
+  const listed = new Set(listing.map((d) => d.name));
   const server = new Server(
     { name: NAME, version: VERSION, title: "Cloudflare SSL/TLS" },
     {
@@ -57,14 +66,15 @@ export function createServer(deps: ServerDeps): Server {
 
   server.setRequestHandler("tools/list", () => ({ tools: listing }));
   server.setRequestHandler("tools/call", (request, ctx) => {
-    const spec = byName.get(request.params.name);
-    if (!spec) {
+    if (!listed.has(request.params.name)) {
       throw new ProtocolError(
         ProtocolErrorCode.InvalidParams,
         `Unknown tool ${request.params.name}${config.readOnly ? " (the server runs read-only: only read tools exist)" : ""}`,
       );
     }
-    return runTool(spec, request.params.arguments, ctx, runnerDeps);
+    return specs().then((all) =>
+      runTool(all.get(request.params.name) as ToolSpec, request.params.arguments, ctx, runnerDeps),
+    );
   });
   server.setRequestHandler("prompts/list", () => ({
     prompts: PROMPTS.map(({ render: _, ...prompt }) => prompt),
