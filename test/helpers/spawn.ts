@@ -25,25 +25,35 @@ export interface EraClient {
   close(): Promise<void>;
 }
 
-/** Starts the built server over stdio as an IDE would, with only the environment given (plus PATH). */
+/** How a client starts the built server: node with the network seal, and only the environment given (plus PATH). */
+function serverProcess(args: string[], env: Record<string, string>) {
+  return {
+    command: process.execPath,
+    args: ["--import", SEAL, CLI, ...args],
+    env: { PATH: process.env.PATH ?? "", ...env },
+    stderr: "pipe" as const,
+  };
+}
+
+function collect(stream: { on(event: "data", listener: (chunk: Buffer) => void): unknown } | null) {
+  let text = "";
+  stream?.on("data", (chunk) => {
+    text += chunk.toString("utf8");
+  });
+  return () => text;
+}
+
+/** Starts the built server over stdio as an IDE would. */
 export async function spawnServer(
   args: string[],
   env: Record<string, string> = {},
   clientOptions?: ClientOptions,
 ) {
-  const transport = new StdioClientTransport({
-    command: process.execPath,
-    args: ["--import", SEAL, CLI, ...args],
-    env: { PATH: process.env.PATH ?? "", ...env },
-    stderr: "pipe",
-  });
-  let stderr = "";
-  transport.stderr?.on("data", (chunk: Buffer) => {
-    stderr += chunk.toString("utf8");
-  });
+  const transport = new StdioClientTransport(serverProcess(args, env));
+  const stderr = collect(transport.stderr);
   const client = new Client({ name: "e2e", version: "1.0.0" }, clientOptions);
   await client.connect(transport);
-  return { client, transport, stderr: () => stderr, close: () => client.close() };
+  return { client, transport, stderr, close: () => client.close() };
 }
 
 /** The same, with a client of the given era: the 2025 SDK client, or the modern one pinned to 2026-07-28. */
@@ -52,16 +62,8 @@ export async function spawnEraServer(era: Era, args: string[], env: Record<strin
     const s = await spawnServer(args, env);
     return { ...s, client: s.client as unknown as EraClient };
   }
-  const transport = new ModernStdioTransport({
-    command: process.execPath,
-    args: ["--import", SEAL, CLI, ...args],
-    env: { PATH: process.env.PATH ?? "", ...env },
-    stderr: "pipe",
-  });
-  let stderr = "";
-  transport.stderr?.on("data", (chunk: Buffer) => {
-    stderr += chunk.toString("utf8");
-  });
+  const transport = new ModernStdioTransport(serverProcess(args, env));
+  const stderr = collect(transport.stderr);
   const client = new ModernClient(
     { name: "e2e-modern", version: "1.0.0" },
     { versionNegotiation: { mode: { pin: "2026-07-28" } } },
@@ -69,5 +71,5 @@ export async function spawnEraServer(era: Era, args: string[], env: Record<strin
   await client.connect(transport);
   if (client.getProtocolEra() !== "modern")
     throw new Error(`expected the modern era, got ${client.getProtocolEra()}`);
-  return { client: client as unknown as EraClient, stderr: () => stderr, close: () => client.close() };
+  return { client: client as unknown as EraClient, stderr, close: () => client.close() };
 }
