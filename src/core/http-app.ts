@@ -34,8 +34,6 @@ export interface HttpAppOptions {
   requestDeadlineMs?: number;
   /** Told of refused requests and errors outside any call (never given headers or bodies). */
   onError?: (message: string) => void;
-  /** Resolves the caller for a bearer value that is not a Cloudflare API token (OAuth grants, later). */
-  resolveCaller?: (request: Request) => Promise<Credentials | undefined>;
 }
 
 export interface HttpApp {
@@ -80,7 +78,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
 
     const credentials = options.sandbox
       ? options.sandbox.credentials
-      : (bearerCredentials(request.headers.get("authorization")) ?? (await options.resolveCaller?.(request)));
+      : bearerCredentials(request.headers.get("authorization"));
     if (!options.sandbox && !credentials) {
       return text(
         401,
