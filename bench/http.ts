@@ -6,7 +6,7 @@ import { spawn } from "node:child_process";
 import { Agent, request } from "undici";
 import { DEMO_ZONE_ID } from "../src/sandbox/state.js";
 import type { FakeCloudflare } from "../test/helpers/fake-cloudflare.js";
-import { CLI, memoryOf, percentile, round, table } from "./lib.js";
+import { CLI, inFlight, memoryOf, percentile, round, table } from "./lib.js";
 
 const ZONE = DEMO_ZONE_ID;
 const TOOL = "get_universal_ssl_settings";
@@ -80,24 +80,6 @@ async function timeEach(fn: Call, count: number): Promise<number[]> {
     times.push(performance.now() - t);
   }
   return times;
-}
-
-async function inFlight(fn: Call, count: number, width: number, every?: (done: number) => void) {
-  const times: number[] = [];
-  let next = 0;
-  let done = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: width }, async () => {
-      while (next++ < count) {
-        const t = performance.now();
-        await fn();
-        times.push(performance.now() - t);
-        every?.(++done);
-      }
-    }),
-  );
-  return { times, perSecond: count / ((performance.now() - started) / 1000) };
 }
 
 /** RSS of a fresh server from start through `calls` calls (both eras alternating), sampled every 1,000. */

@@ -96,3 +96,30 @@ export function table(rows: (string | number)[][]): string {
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => String(r[i]).length))) ?? [];
   return rows.map((r) => r.map((c, i) => String(c).padEnd(widths[i] as number)).join("  ")).join("\n");
 }
+
+/**
+ * Runs `fn` `count` times with `width` calls in flight at once; the time of each call and the calls per second.
+ * `every` is told the running count of finished calls.
+ */
+export async function inFlight(
+  fn: () => Promise<unknown>,
+  count: number,
+  width: number,
+  every?: (done: number) => void,
+) {
+  const times: number[] = [];
+  let next = 0;
+  let done = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next++ < count) {
+        const t = performance.now();
+        await fn();
+        times.push(performance.now() - t);
+        every?.(++done);
+      }
+    }),
+  );
+  return { times, perSecond: count / ((performance.now() - started) / 1000) };
+}

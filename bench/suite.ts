@@ -11,7 +11,7 @@ import { toolDefinition } from "../src/tools/definition.js";
 import { TOOLS } from "../src/tools/registry.js";
 import { type FakeCloudflare, startFakeCloudflare } from "../test/helpers/fake-cloudflare.js";
 import { httpBench } from "./http.js";
-import { CLI, coldStart, connect, memoryOf, percentile, round, table, timeProcess } from "./lib.js";
+import { CLI, coldStart, connect, inFlight, memoryOf, percentile, round, table, timeProcess } from "./lib.js";
 
 const TOKEN = "bench-token";
 const ZONE = DEMO_ZONE_ID;
@@ -178,21 +178,6 @@ async function overhead(fake: FakeCloudflare) {
       times.push(performance.now() - t);
     }
     return times;
-  };
-  const inFlight = async (fn: () => Promise<void>, count: number, width: number) => {
-    const times: number[] = [];
-    let next = 0;
-    const started = performance.now();
-    await Promise.all(
-      Array.from({ length: width }, async () => {
-        while (next++ < count) {
-          const t = performance.now();
-          await fn();
-          times.push(performance.now() - t);
-        }
-      }),
-    );
-    return { times, perSecond: count / ((performance.now() - started) / 1000) };
   };
   await timeEach(direct, 200);
   await timeEach(viaMcp, 200);
