@@ -14,6 +14,7 @@ import {
   type ServerContext,
 } from "@modelcontextprotocol/server";
 import { ConfirmationDeclined, ElicitationRequired } from "../lib/failures.js";
+import { capPlanText } from "../lib/text.js";
 import type { ConfirmationPlan, ToolSpec } from "../tools/spec.js";
 import {
   type ApprovalRefusal,
@@ -73,6 +74,7 @@ export async function obtainConsent(
   deps: ConsentDeps,
 ): Promise<Consent> {
   const { confirm, ...rest } = args;
+  const planText = capPlanText(plan.text);
   const binding: ApprovalSubject = {
     tool: spec.name,
     args: rest,
@@ -100,7 +102,7 @@ export async function obtainConsent(
         inputRequests: {
           [APPROVE_KEY]: inputRequired.elicit({
             mode: "form",
-            message: `${note}${plan.text}\n\nApprove?`,
+            message: `${note}${planText}\n\nApprove?`,
             requestedSchema: REQUESTED_SCHEMA,
           }),
         },
@@ -109,7 +111,7 @@ export async function obtainConsent(
     };
   }
 
-  if (deps.elicitationOnly) throw new ElicitationRequired(plan.text);
+  if (deps.elicitationOnly) throw new ElicitationRequired(planText);
   let reason: string | undefined;
   if (typeof confirm === "string") {
     const verdict = await deps.approvals.verify(confirm, binding);
@@ -120,12 +122,13 @@ export async function obtainConsent(
   const approval = {
     confirm: issued.confirm,
     expires_at: issued.expires_at,
-    plan: plan.text,
+    plan: planText,
+    ...(plan.omitted ? { left_out: plan.omitted } : {}),
     ...(reason ? { reason } : {}),
   };
   const text = [
     `${spec.name}: NOT DONE, approval required. Nothing was changed.${reason ? ` (${reason}: a new plan follows.)` : ""}`,
-    `What would happen: ${plan.text}`,
+    `What would happen: ${planText}`,
     `Show this to the user. Only if they approve, call ${spec.name} again with the same arguments and confirm: "${issued.confirm}" (valid until ${issued.expires_at}, once).`,
   ].join("\n");
   return {
