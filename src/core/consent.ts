@@ -50,6 +50,7 @@ const REASONS: Record<ApprovalRefusal, string> = {
   other_credential: "the confirm value was issued to another caller",
   state_changed: "the state changed since the plan was made",
   used: "the confirm value was already used",
+  crowded: "this caller has used as many approvals as it may for now",
 };
 
 export function canElicit(caps: ClientCapabilities | undefined): boolean {

@@ -8,6 +8,7 @@ import { RouteParameterMissing } from "../client/routes.js";
 import { ConfirmationDeclined, ElicitationRequired, UnexpectedAnswer, UsageError } from "../lib/failures.js";
 import { quoteApiText } from "../lib/text.js";
 import type { ToolSpec } from "../tools/spec.js";
+import { ApprovalsCrowded } from "./approval.js";
 
 export type Redact = (text: string) => string;
 
@@ -28,6 +29,9 @@ function describe(spec: ToolSpec, error: unknown, redact: Redact): string {
   }
   if (error instanceof ConfirmationDeclined) {
     return `${tool}: NOT DONE, the user ${error.action === "decline" ? "declined" : "dismissed the request"}. Nothing was changed. Do not retry unless the user asks.`;
+  }
+  if (error instanceof ApprovalsCrowded) {
+    return `${tool}: NOT DONE. This caller has used as many approvals as this server keeps at once; each is kept until it expires (at most 10 minutes). Nothing was changed. Next step: wait a few minutes, then call again.`;
   }
   if (error instanceof ElicitationRequired) {
     return [
