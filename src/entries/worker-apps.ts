@@ -49,8 +49,12 @@ export function buildWorkerApps(settings: WorkerSettings): WorkerApps {
   if (!settings.sandbox) return { api };
 
   let sandboxApi: ReturnType<typeof createSandbox> | undefined;
+  // The sandbox signs with a key of its own and keeps its own spent approvals: an approval anyone can mint
+  // there must never act on /mcp, and the crowd trying it must not fill the real callers' store.
+  let sandboxApprovals: ReturnType<typeof createApprovalSigner> | undefined;
   const sandbox = byOrigin((loopbackOrigins) => {
     sandboxApi ??= createSandbox({ token: SANDBOX_TOKEN });
+    sandboxApprovals ??= createApprovalSigner({ key: crypto.getRandomValues(new Uint8Array(32)) });
     const simulated = sandboxApi;
     return createHttpApp({
       config: { ...config, sandbox: true },
@@ -60,7 +64,7 @@ export function buildWorkerApps(settings: WorkerSettings): WorkerApps {
       ),
       // Nothing real to protect, and one shared credential: a budget would only make visitors queue.
       budgets: new RateBudgets(null),
-      approvals,
+      approvals: sandboxApprovals,
       sandbox: { credentials: { token: SANDBOX_TOKEN } },
       allowedOrigins: settings.allowedOrigins,
       loopbackOrigins,
