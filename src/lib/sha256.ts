@@ -1,5 +1,5 @@
-// SHA-256 (FIPS 180-4) of a string's UTF-8 bytes, in plain JavaScript: the sandbox derives its ids from it and
-// must run where no hashing module is at hand synchronously (Web Crypto's digest is asynchronous).
+// SHA-256 (FIPS 180-4) of a string's UTF-8 bytes, in plain JavaScript, for code that must hash synchronously
+// wherever it runs (Web Crypto's digest is asynchronous): the sandbox's ids, the keys of per-credential caches.
 
 const K = new Uint32Array([
   0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98,
