@@ -4,6 +4,7 @@
 // throughput with 64 concurrent clients, and RSS over 20,000 calls at the default heap and with the heap capped. Requests are written by hand with
 // undici, as curl would send them, so that the figures are the server's and not a client library's.
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { Agent, request } from "undici";
 import { DEMO_ZONE_ID } from "../src/sandbox/state.js";
 import type { FakeCloudflare } from "../test/helpers/fake-cloudflare.js";
@@ -127,6 +128,12 @@ async function rssOver(fakeUrl: string, token: string, calls: number, nodeArgs: 
   }
 }
 
+/** User and system CPU time a process has used, in ms, from /proc (clock ticks of 10 ms). */
+function cpuMsOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 const stats = (t: number[]) => ({ p50: round(percentile(t, 50), 3), p99: round(percentile(t, 99), 3) });
 
 export async function httpBench(fake: FakeCloudflare, token: string, quick: boolean) {
@@ -215,21 +222,28 @@ export async function httpBench(fake: FakeCloudflare, token: string, quick: bool
     console.log("\n## HTTP: throughput, 64 concurrent clients");
     const total = quick ? 2000 : 8000;
     const width = 64;
-    const par = {
-      direct: await inFlight(direct, total, width),
-      bare: await inFlight(bare, total, width),
-      legacy: await inFlight(legacy, total, width),
-      modern: await inFlight(modern, total, width),
+    // The CPU the serving process spent per call: unlike wall time, other load on the machine barely moves it.
+    const measured = async (fn: Call, pid?: number) => {
+      const before = pid === undefined ? 0 : cpuMsOf(pid);
+      const result = await inFlight(fn, total, width);
+      return { ...result, cpuMsPerCall: pid === undefined ? undefined : (cpuMsOf(pid) - before) / total };
     };
-    const row = (name: string, r: { times: number[]; perSecond: number }) => [
+    const par = {
+      direct: await measured(direct),
+      bare: await measured(bare, bareServer.pid),
+      legacy: await measured(legacy, server.pid),
+      modern: await measured(modern, server.pid),
+    };
+    const row = (name: string, r: { times: number[]; perSecond: number; cpuMsPerCall?: number }) => [
       name,
       Math.round(r.perSecond),
       stats(r.times).p50,
       stats(r.times).p99,
+      r.cpuMsPerCall === undefined ? "" : round(r.cpuMsPerCall, 3),
     ];
     console.log(
       table([
-        ["path", "calls/s", "p50", "p99"],
+        ["path", "calls/s", "p50", "p99", "server CPU ms per call"],
         row("direct undici, 64 in flight", par.direct),
         row("bare node:http server, 64 clients", par.bare),
         row("HTTP tools/call 2025 era, 64 clients", par.legacy),
@@ -239,9 +253,21 @@ export async function httpBench(fake: FakeCloudflare, token: string, quick: bool
     report.throughput64 = {
       calls: total,
       direct: { perSecond: Math.round(par.direct.perSecond), ...stats(par.direct.times) },
-      bare: { perSecond: Math.round(par.bare.perSecond), ...stats(par.bare.times) },
-      era2025: { perSecond: Math.round(par.legacy.perSecond), ...stats(par.legacy.times) },
-      era20260728: { perSecond: Math.round(par.modern.perSecond), ...stats(par.modern.times) },
+      bare: {
+        perSecond: Math.round(par.bare.perSecond),
+        ...stats(par.bare.times),
+        cpuMsPerCall: round(par.bare.cpuMsPerCall ?? 0, 3),
+      },
+      era2025: {
+        perSecond: Math.round(par.legacy.perSecond),
+        ...stats(par.legacy.times),
+        cpuMsPerCall: round(par.legacy.cpuMsPerCall ?? 0, 3),
+      },
+      era20260728: {
+        perSecond: Math.round(par.modern.perSecond),
+        ...stats(par.modern.times),
+        cpuMsPerCall: round(par.modern.cpuMsPerCall ?? 0, 3),
+      },
     };
 
     if (process.argv.includes("--no-memory")) return report;
