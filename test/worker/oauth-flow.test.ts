@@ -14,10 +14,20 @@ import {
 
 const METADATA_URL = `${ORIGIN}/.well-known/oauth-protected-resource/mcp`;
 let fake: FakeCloudflare;
+/** The provider's warnings (refused tokens, codes): kept off the test output, and checked to hold no secret. */
+let warned: string[];
 beforeEach(() => {
   fake = installFakeCloudflare();
+  warned = [];
+  vi.spyOn(console, "warn").mockImplementation((...args: unknown[]) => {
+    warned.push(args.map(String).join(" "));
+  });
 });
-afterEach(() => fake.restore());
+afterEach(() => {
+  fake.restore();
+  vi.restoreAllMocks();
+  for (const line of warned) expect(line).toMatch(/^oauth: [a-z_]+ \([a-z-]+\/[a-z_]+\)$/);
+});
 
 describe("a chat app signs in and calls tools", () => {
   it("discovers the server from a 401, registers, signs in, calls, refreshes, revokes and is sent back", async () => {

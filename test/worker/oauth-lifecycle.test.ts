@@ -16,12 +16,20 @@ import {
 } from "./oauth-fixtures.js";
 
 let fake: FakeCloudflare;
+/** The provider's warnings (refused tokens, codes): kept off the test output, and checked to hold no secret. */
+let warned: string[];
 beforeEach(() => {
   fake = installFakeCloudflare();
+  warned = [];
+  vi.spyOn(console, "warn").mockImplementation((...args: unknown[]) => {
+    warned.push(args.map(String).join(" "));
+  });
 });
 afterEach(() => {
   fake.restore();
+  vi.restoreAllMocks();
   vi.useRealTimers();
+  for (const line of warned) expect(line).toMatch(/^oauth: [a-z_]+ \([a-z-]+\/[a-z_]+\)$/);
 });
 
 const REVOKE_URL = `${ORIGIN}/oauth/revoke`;
