@@ -19,18 +19,30 @@ beforeAll(async () => {
 afterEach(() => fake.clearFaults());
 afterAll(() => fake.close());
 
-/** `tools/list` from many callers, each with a token of its own, a few at a time. */
+/** A call refused before anything is sent: the zone id is not one. */
+const REFUSED_CALL = {
+  jsonrpc: "2.0",
+  id: 2,
+  method: "tools/call",
+  params: { name: "get_universal_ssl_settings", arguments: { zone_id: "not-a-zone" } },
+};
+
+/** `tools/list`, or a call refused before sending, from many callers with tokens of their own. */
 async function listAsStrangers(url: string): Promise<void> {
   let next = 0;
   await Promise.all(
     Array.from({ length: 8 }, async () => {
       for (let i = next++; i < STRANGERS; i = next++) {
-        const answer = await post(url, LIST, { authorization: `Bearer madeup_${i}_0123456789abcdef` });
+        const answer = await post(url, i % 2 ? REFUSED_CALL : LIST, {
+          authorization: `Bearer madeup_${i}_0123456789abcdef`,
+        });
         expect(answer.status).toBe(200);
-        await answer.text();
+        const text = await answer.text();
+        if (i % 2) expect(text).toContain("zone_id");
       }
     }),
   );
+  expect(fake.log.filter((r) => r.headers.authorization?.includes("madeup_"))).toEqual([]);
 }
 
 const sentForCalls = () => fake.log.filter((r) => r.path.endsWith("/ssl/universal/settings")).length;
