@@ -55,7 +55,10 @@ function describe(spec: ToolSpec, error: unknown, redact: Redact): string {
   }
   if (error instanceof RateBudgetExhausted) {
     const seconds = Math.ceil(error.waitMs / 1000);
-    return `${tool}: NOT SENT. ${error.reason}; the next request fits in ${seconds} s, longer than this call may wait.\nNext step: retry after ${new Date(Date.now() + error.waitMs).toISOString()} (in ${seconds} s). Going on sooner only extends the block for the user's whole account.`;
+    const why = error.serverFull
+      ? "This server's limit, not Cloudflare's: nothing is blocked on the user's account."
+      : "Going on sooner only extends the block for the user's whole account.";
+    return `${tool}: NOT SENT. ${error.reason}; the next request fits in ${seconds} s, longer than this call may wait.\nNext step: retry after ${new Date(Date.now() + error.waitMs).toISOString()} (in ${seconds} s). ${why}`;
   }
   if (error instanceof CloudflareApiError) {
     return `${tool} failed: HTTP ${error.status}.${apiErrors(error, redact)}\nNext step: ${nextStepForApiError(spec, error)}`;
