@@ -14,7 +14,7 @@ const TOOL = "get_universal_ssl_settings";
 type Call = () => Promise<void>;
 
 /** The built server with --http on a free loopback port; resolves with its URL once it listens. */
-function startHttp(args: string[], env: Record<string, string>, nodeArgs: string[] = []) {
+export function startHttp(args: string[], env: Record<string, string>, nodeArgs: string[] = []) {
   const child = spawn(process.execPath, [...nodeArgs, CLI, "--http", "--port", "0", ...args], {
     env: { PATH: process.env.PATH ?? "", ...env },
     stdio: ["ignore", "ignore", "pipe"],
@@ -40,7 +40,7 @@ function startHttp(args: string[], env: Record<string, string>, nodeArgs: string
 }
 
 /** tools/call as each era sends it: 2025 (no handshake needed, stateless) and 2026-07-28 (the _meta envelope). */
-function eraCall(url: string, token: string, era: "2025" | "2026-07-28", agent: Agent): Call {
+export function eraCall(url: string, token: string, era: "2025" | "2026-07-28", agent: Agent): Call {
   const headers: Record<string, string> = {
     "content-type": "application/json",
     accept: "application/json, text/event-stream",

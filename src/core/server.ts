@@ -34,6 +34,9 @@ export interface ServerDeps extends CallerScope {
   now?: () => number;
 }
 
+/** How long a client may reuse tools/list on 2026-07-28. */
+export const TOOLS_LIST_TTL_MS = 3_600_000;
+
 let registry: Promise<Map<string, ToolSpec>> | undefined;
 /**
  * The tool specs (and the zod schemas they build) load with the first call: listing the tools needs only the
@@ -54,6 +57,9 @@ export function createServer(deps: ServerDeps): Server {
       capabilities: { tools: {}, prompts: {} },
       instructions: instructionsFor(config),
       jsonSchemaValidator: zodSchemaValidator,
+      // The list changes only with this server's configuration (a restart or redeploy) and the caller's
+      // read-only scope, which differs between callers of one URL: cacheable, but by the caller alone.
+      cacheHints: { "tools/list": { ttlMs: TOOLS_LIST_TTL_MS, cacheScope: "private" } },
     },
   );
   const runnerDeps = {

@@ -1,12 +1,11 @@
 // The remote server on Node: the shared HTTP app behind node:http. Each request names its own Cloudflare
 // token; credentials in the environment are not used. SIGTERM stops accepting and lets calls finish.
-import { createServer as createHttpServer } from "node:http";
+import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { toNodeHandler } from "@modelcontextprotocol/node";
-import { localhostAllowedHostnames } from "@modelcontextprotocol/server";
 import type { Config, HttpConfig } from "../config/index.js";
 import { createHttpApp } from "../core/http-app.js";
 import type { Logger } from "./log.js";
+import { sendWebResponse, toWebRequest } from "./node-request.js";
 import { nodeRuntime, SANDBOX_TOKEN } from "./shared.js";
 
 /** How long in-flight calls may finish after SIGTERM. */
@@ -27,6 +26,7 @@ export async function runHttp(
   const runtime = await nodeRuntime(config, log);
   const loopback = http.loopback;
   const hostname = http.host.includes(":") ? `[${http.host}]` : http.host;
+  const deadlineMs = requestDeadlineMs(config.timeoutMs);
   const app = createHttpApp({
     config,
     client: runtime.client,
@@ -36,14 +36,29 @@ export async function runHttp(
     // The bound address itself is always a valid Host (127.0.0.2 is as loopback as 127.0.0.1).
     allowedHosts:
       loopback || http.allowedHosts.length
-        ? [...localhostAllowedHostnames(), hostname, ...http.allowedHosts]
+        ? { names: [hostname, ...http.allowedHosts], loopback: true }
         : undefined,
     allowedOrigins: http.allowedOrigins,
     loopbackOrigins: loopback,
-    requestDeadlineMs: requestDeadlineMs(config.timeoutMs),
+    requestDeadlineMs: deadlineMs,
+    maxInFlight: http.maxInFlight,
     onError: (message) => log.debug(message),
   });
-  const handler = toNodeHandler({ fetch: app.fetch }, { maxRequestBodySize: 1024 * 1024 + 1 });
+  let origin = "";
+  const handler = async (req: IncomingMessage, res: ServerResponse) => {
+    const gone = new AbortController();
+    res.once("close", () => {
+      if (!res.writableFinished) gone.abort();
+    });
+    let response: Response;
+    try {
+      response = await app.fetch(toWebRequest(req, origin, gone.signal));
+    } catch (error) {
+      log.debug(`request failed: ${error instanceof Error ? error.message : String(error)}`);
+      response = new Response("Internal server error.\n", { status: 500 });
+    }
+    await sendWebResponse(res, response, gone.signal);
+  };
   let draining = false;
   const server = createHttpServer((req, res) => {
     // While draining, a connection ends with the answer it is carrying: no keep-alive holds the exit up.
@@ -54,12 +69,18 @@ export async function runHttp(
     void handler(req, res);
   });
   server.keepAliveTimeout = 5_000;
+  // A request, headers and body, arrives within the deadline or not at all (Node's default is 300 s).
+  server.requestTimeout = deadlineMs;
+  server.headersTimeout = Math.min(deadlineMs, 60_000);
   await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
+    server.once("error", (error: NodeJS.ErrnoException) =>
+      reject(error.code === "EADDRINUSE" ? new Error(portTaken(http)) : error),
+    );
     server.listen(http.port, http.host, resolve);
   });
   const { port } = server.address() as AddressInfo;
   const base = `http://${hostname}:${port}`;
+  origin = base;
   log.info(`serving MCP over HTTP at ${base}/mcp (read-only: ${base}/mcp/readonly)`);
   if (!config.sandbox) log.info("each request must carry Authorization: Bearer <Cloudflare API token>");
 
@@ -74,4 +95,8 @@ export async function runHttp(
     await app.close().catch(() => {});
     await runtime.close();
   });
+}
+
+function portTaken(http: HttpConfig): string {
+  return `port ${http.port} on ${http.host} is already in use: stop what listens there, or choose another port with --port`;
 }
