@@ -1,13 +1,14 @@
 // Builds an MCP server for one caller: its tools, prompts and instructions, bound to that caller's client,
 // redactor and approvals. No I/O here: entries own env, argv, stdio and sockets, and build one of these per
 // connection (stdio) or per request (HTTP).
-import { ProtocolError, ProtocolErrorCode, Server } from "@modelcontextprotocol/server";
+import { ProtocolError, ProtocolErrorCode, type Server } from "@modelcontextprotocol/server";
 import type { CloudflareClient } from "../client/cloudflare.js";
 import { TOOL_DEFINITIONS } from "../tools/listing.js";
 import type { ToolSpec } from "../tools/spec.js";
 import { NAME, VERSION } from "../version.js";
 import type { ApprovalSigner } from "./approval.js";
 import { instructionsFor } from "./instructions.js";
+import { OneLineErrorServer } from "./one-line-errors.js";
 import { PROMPTS, renderPrompt } from "./prompts.js";
 import type { Redactor } from "./redact.js";
 import { runTool } from "./runner.js";
@@ -51,7 +52,7 @@ export function createServer(deps: ServerDeps): Server {
   const { config } = deps;
   const listing = TOOL_DEFINITIONS.filter((d) => !config.readOnly || d.annotations.readOnlyHint);
   const listed = new Set(listing.map((d) => d.name));
-  const server = new Server(
+  const server = new OneLineErrorServer(
     { name: NAME, version: VERSION, title: "Cloudflare SSL/TLS" },
     {
       capabilities: { tools: {}, prompts: {} },

@@ -3,7 +3,7 @@
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Config, HttpConfig } from "../config/index.js";
-import { createHttpApp } from "../core/http-app.js";
+import { createHttpApp, type HttpApp } from "../core/http-app.js";
 import type { Logger } from "./log.js";
 import { sendWebResponse, toWebRequest } from "./node-request.js";
 import { nodeRuntime, SANDBOX_TOKEN } from "./shared.js";
@@ -23,26 +23,13 @@ export async function runHttp(
   log: Logger,
   onStop: (stop: () => Promise<void>) => void,
 ) {
-  const runtime = await nodeRuntime(config, log);
-  const loopback = http.loopback;
   const hostname = http.host.includes(":") ? `[${http.host}]` : http.host;
   const deadlineMs = requestDeadlineMs(config.timeoutMs);
-  const app = createHttpApp({
-    config,
-    client: runtime.client,
-    budgets: runtime.budgets,
-    approvals: runtime.approvals,
-    sandbox: config.sandbox ? { credentials: { token: SANDBOX_TOKEN } } : undefined,
-    // The bound address itself is always a valid Host (127.0.0.2 is as loopback as 127.0.0.1).
-    allowedHosts:
-      loopback || http.allowedHosts.length
-        ? { names: [hostname, ...http.allowedHosts], loopback: true }
-        : undefined,
-    allowedOrigins: http.allowedOrigins,
-    loopbackOrigins: loopback,
-    requestDeadlineMs: deadlineMs,
-    maxInFlight: http.maxInFlight,
-    onError: (message) => log.debug(message),
+  let app: HttpApp | undefined;
+  let appReady: (app: HttpApp) => void = () => {};
+  // A request that arrives between listening and the app being built waits for it.
+  const ready = new Promise<HttpApp>((resolve) => {
+    appReady = resolve;
   });
   let origin = "";
   const handler = async (req: IncomingMessage, res: ServerResponse) => {
@@ -52,7 +39,7 @@ export async function runHttp(
     });
     let response: Response;
     try {
-      response = await app.fetch(toWebRequest(req, origin, gone.signal));
+      response = await (await ready).fetch(toWebRequest(req, origin, gone.signal));
     } catch (error) {
       log.debug(`request failed: ${error instanceof Error ? error.message : String(error)}`);
       response = new Response("Internal server error.\n", { status: 500 });
@@ -60,27 +47,51 @@ export async function runHttp(
     await sendWebResponse(res, response, gone.signal);
   };
   let draining = false;
-  const server = createHttpServer((req, res) => {
-    // While draining, a connection ends with the answer it is carrying: no keep-alive holds the exit up.
-    if (draining) res.shouldKeepAlive = false;
-    res.once("finish", () => {
-      if (draining) setImmediate(() => server.closeIdleConnections());
-    });
-    void handler(req, res);
-  });
+  const server = createHttpServer(
+    // Node checks its timeouts this often; at its default (30 s) a short deadline would not be kept.
+    { connectionsCheckingInterval: Math.min(30_000, Math.max(250, Math.floor(deadlineMs / 4))) },
+    (req, res) => {
+      // While draining, a connection ends with the answer it is carrying: no keep-alive holds the exit up.
+      if (draining) res.shouldKeepAlive = false;
+      res.once("finish", () => {
+        if (draining) setImmediate(() => server.closeIdleConnections());
+      });
+      void handler(req, res);
+    },
+  );
   server.keepAliveTimeout = 5_000;
   // A request, headers and body, arrives within the deadline or not at all (Node's default is 300 s).
   server.requestTimeout = deadlineMs;
   server.headersTimeout = Math.min(deadlineMs, 60_000);
+  // The port first: when it is taken, that is all the operator is told, before anything else starts.
   await new Promise<void>((resolve, reject) => {
     server.once("error", (error: NodeJS.ErrnoException) =>
       reject(error.code === "EADDRINUSE" ? new Error(portTaken(http)) : error),
     );
-    server.listen(http.port, http.host, resolve);
+    server.listen({ port: http.port, host: http.host, backlog: 511 }, resolve);
+  });
+  const runtime = await nodeRuntime(config, log);
+  app = createHttpApp({
+    config,
+    client: runtime.client,
+    budgets: runtime.budgets,
+    approvals: runtime.approvals,
+    sandbox: config.sandbox ? { credentials: { token: SANDBOX_TOKEN } } : undefined,
+    // The bound address itself is always a valid Host (127.0.0.2 is as loopback as 127.0.0.1).
+    allowedHosts:
+      http.loopback || http.allowedHosts.length
+        ? { names: [hostname, ...http.allowedHosts], loopback: true }
+        : undefined,
+    allowedOrigins: http.allowedOrigins,
+    loopbackOrigins: http.loopback,
+    requestDeadlineMs: deadlineMs,
+    maxInFlight: http.maxInFlight,
+    onError: (message) => log.debug(message),
   });
   const { port } = server.address() as AddressInfo;
   const base = `http://${hostname}:${port}`;
   origin = base;
+  appReady(app);
   log.info(`serving MCP over HTTP at ${base}/mcp (read-only: ${base}/mcp/readonly)`);
   if (!config.sandbox) log.info("each request must carry Authorization: Bearer <Cloudflare API token>");
 
@@ -92,7 +103,7 @@ export async function runHttp(
     server.closeIdleConnections();
     await Promise.race([drained, timeout]);
     server.closeAllConnections();
-    await app.close().catch(() => {});
+    await app?.close().catch(() => {});
     await runtime.close();
   });
 }
