@@ -66,6 +66,10 @@ export function eraCall(url: string, token: string, era: "2025" | "2026-07-28", 
   });
   return async () => {
     const res = await request(url, { method: "POST", headers, body, dispatcher: agent });
+    if (res.statusCode !== 200) {
+      await res.body.dump();
+      throw new Error(`HTTP ${res.statusCode}`);
+    }
     const answer = (await res.body.json()) as { result?: { isError?: boolean }; error?: unknown };
     if (res.statusCode !== 200 || !answer.result || answer.result.isError)
       throw new Error(`HTTP ${res.statusCode}: ${JSON.stringify(answer).slice(0, 300)}`);
