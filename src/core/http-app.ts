@@ -1,5 +1,5 @@
 // The remote server as a web-standard handler, shared by the Node HTTP entry and the Worker: one route table
-// and one short pipeline every request passes, in order, before MCP sees it (route, Host, Origin, method,
+// and one short pipeline every request passes, in order, before MCP sees it (Host, route, Origin, method,
 // the in-flight cap, bearer, body, read-only, deadline), then one MCP server built for the caller that
 // request names. Nothing here is kept between requests but the sender's pool and the rate budgets.
 import { createMcpHandler, isLegacyRequest, type Server } from "@modelcontextprotocol/server";
@@ -73,8 +73,6 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
   };
 
   const serve = async (request: Request): Promise<Response> => {
-    const route = routes.get(endpointPath(request.url));
-    if (!route) return text(404, options.notFound ?? "Not found. MCP is served at POST /mcp.");
     const host = checkHost(request, options);
     if (host.kind === "malformed")
       return refuse(
@@ -86,6 +84,8 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
         "refused a request whose Host is not allowed",
         text(403, "Forbidden: this Host is not allowed (see --allowed-hosts)."),
       );
+    const route = routes.get(endpointPath(request.url));
+    if (!route) return text(404, options.notFound ?? "Not found. MCP is served at POST /mcp.");
     if (!originAllowed(request, options))
       return refuse(
         "refused a request from an Origin that is not allowed",

@@ -3,7 +3,6 @@
 // (a Host of `127.0.0.1:8787/mcp?` must not turn /mcp/readonly into /mcp). The body is handed over as a
 // stream, unread, so the app can refuse a request (busy, no token) before a byte of it is taken in.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { Readable } from "node:stream";
 
 export function toWebRequest(req: IncomingMessage, origin: string, signal: AbortSignal): Request {
   const target = new URL(req.url ?? "/", "http://target.invalid");
@@ -17,8 +16,43 @@ export function toWebRequest(req: IncomingMessage, origin: string, signal: Abort
     method,
     headers,
     signal,
-    ...(hasBody ? { body: Readable.toWeb(req) as ReadableStream<Uint8Array>, duplex: "half" } : {}),
+    ...(hasBody ? { body: bodyStream(req), duplex: "half" } : {}),
   } as RequestInit);
+}
+
+/**
+ * The body as a web stream that reads only as fast as the app asks. Cancelling it (the app refused the
+ * request midway) discards the rest instead of tearing down the connection: the answer still gets out, and
+ * an answer marked `connection: close` ends the connection after it.
+ */
+function bodyStream(req: IncomingMessage): ReadableStream<Uint8Array> {
+  let open = true;
+  const stop = () => {
+    open = false;
+    req.removeAllListeners("data");
+    req.resume();
+  };
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      req.pause();
+      req.on("data", (chunk: Buffer) => {
+        controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+        if ((controller.desiredSize ?? 0) <= 0) req.pause();
+      });
+      req.once("end", () => {
+        if (open) controller.close();
+        open = false;
+      });
+      req.on("error", (error) => {
+        if (open) controller.error(error);
+        open = false;
+      });
+    },
+    pull() {
+      req.resume();
+    },
+    cancel: stop,
+  });
 }
 
 /** Writes the answer, streaming it with backpressure; stops when the client leaves. */

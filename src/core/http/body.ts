@@ -1,6 +1,6 @@
-// A request body, read once and bounded before anything costly: its size while it streams in, then its
-// nesting depth and element count by a scan of the text that builds nothing, and only then JSON.parse. A
-// body of 149,000 empty objects is refused by the scan, not parsed into 149,000 objects first.
+// A request body, read once and bounded before anything costly: its size, nesting depth and element count
+// while it streams in (a scan of the text that builds nothing), and only then JSON.parse. A body of 149,000
+// empty objects is refused after its first 10,000, neither read to the end nor parsed.
 export const MAX_BODY_BYTES = 1024 * 1024;
 /** Deeper than any tool's arguments nest (the deepest is under 10 levels with the JSON-RPC envelope). */
 export const MAX_DEPTH = 32;
@@ -21,6 +21,7 @@ export async function readBody(request: Request): Promise<Body> {
   if (!request.body) return { kind: "malformed" };
   const reader = request.body.getReader();
   const decoder = new TextDecoder();
+  const scan = new StructureScan();
   let size = 0;
   let text = "";
   for (;;) {
@@ -31,11 +32,15 @@ export async function readBody(request: Request): Promise<Body> {
       await reader.cancel().catch(() => {});
       return { kind: "too_large" };
     }
-    text += decoder.decode(value, { stream: true });
+    const chunk = decoder.decode(value, { stream: true });
+    const problem = scan.feed(chunk);
+    if (problem) {
+      await reader.cancel().catch(() => {});
+      return { kind: "too_complex", problem };
+    }
+    text += chunk;
   }
   text += decoder.decode();
-  const problem = structureProblem(text);
-  if (problem) return { kind: "too_complex", problem };
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -46,27 +51,32 @@ export async function readBody(request: Request): Promise<Body> {
   return metaProblem ? { kind: "too_complex", problem: metaProblem } : { kind: "ok", json };
 }
 
-/** Depth and element count of JSON text, strings skipped; a malformed text is left to JSON.parse to refuse. */
-export function structureProblem(text: string): string | undefined {
-  let depth = 0;
-  let elements = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c) i++;
-      else if (c === 0x22) inString = false;
-      continue;
+/** Depth and element count of JSON text fed in pieces, strings skipped; malformed text is JSON.parse's to refuse. */
+export class StructureScan {
+  private depth = 0;
+  private elements = 0;
+  private inString = false;
+  private escaped = false;
+
+  feed(text: string): string | undefined {
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (this.inString) {
+        if (this.escaped) this.escaped = false;
+        else if (c === 0x5c) this.escaped = true;
+        else if (c === 0x22) this.inString = false;
+        continue;
+      }
+      if (c === 0x22) this.inString = true;
+      else if (c === 0x7b || c === 0x5b) {
+        if (++this.depth > MAX_DEPTH) return `the body nests deeper than ${MAX_DEPTH} levels`;
+        if (++this.elements > MAX_ELEMENTS) return `the body holds more than ${MAX_ELEMENTS} values`;
+      } else if (c === 0x7d || c === 0x5d) this.depth--;
+      else if (c === 0x2c && ++this.elements > MAX_ELEMENTS)
+        return `the body holds more than ${MAX_ELEMENTS} values`;
     }
-    if (c === 0x22) inString = true;
-    else if (c === 0x7b || c === 0x5b) {
-      if (++depth > MAX_DEPTH) return `the body nests deeper than ${MAX_DEPTH} levels`;
-      if (++elements > MAX_ELEMENTS) return `the body holds more than ${MAX_ELEMENTS} values`;
-    } else if (c === 0x7d || c === 0x5d) depth--;
-    else if (c === 0x2c && ++elements > MAX_ELEMENTS)
-      return `the body holds more than ${MAX_ELEMENTS} values`;
+    return undefined;
   }
-  return undefined;
 }
 
 function oversizedMeta(json: unknown): string | undefined {
