@@ -64,6 +64,10 @@ export function buildWorkerApps(settings: WorkerSettings): WorkerApps {
     // it; deployed it never is, and a Host rebound to another name keeps the strict rules.
     loopbackOrigins: "when-reached-on-loopback",
     notFound: NOT_FOUND,
+    // No cap per isolate: the runtime spreads requests over isolates and bounds each one's memory itself, so a
+    // cap here would turn a burst into 503s that another isolate would have served. The limits on a body
+    // still apply to every request.
+    maxInFlight: Number.POSITIVE_INFINITY,
   });
   return { mcp };
 }
