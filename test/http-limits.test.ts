@@ -205,6 +205,11 @@ describe("bounded work before any work starts", () => {
     }
   });
 
+  it("a body that stops arriving is ended by the request deadline (4 × --timeout-ms), not Node's 300 s", async () => {
+    const head = await answerBeforeBody(server.url, AUTH);
+    expect(head).toMatch(/^HTTP\/1\.1 408 /);
+  });
+
   it.each([
     [
       "nesting deeper than 32 levels",
