@@ -173,6 +173,35 @@ describe("the endpoint comes from the request target, never from Host", () => {
   });
 });
 
+describe("one definition of loopback, for Host and Origin alike", () => {
+  it.each(["127.0.0.1", "127.0.0.2", "127.1", "localhost", "[::1]", "[::ffff:7f00:1]"])(
+    "%s is loopback both as the Host and as the Origin's host",
+    async (name) => {
+      const port = new URL(server.base).port;
+      const answer = await rawRequest(server.url, {
+        headers: { ...AUTH, host: `${name}:${port}`, origin: `http://${name}:5173` },
+        body: JSON.stringify(LIST),
+      });
+      expect(answer.status).toBe(200);
+      expect(toolNames(answer.body)).toEqual(ALL_TOOLS);
+    },
+  );
+
+  it.each(["127.example.com", "localhost.example.com", "0.0.0.0"])("%s is neither", async (name) => {
+    const port = new URL(server.base).port;
+    const asHost = await rawRequest(server.url, {
+      headers: { ...AUTH, host: `${name}:${port}` },
+      body: JSON.stringify(LIST),
+    });
+    expect(asHost.status).toBe(403);
+    const asOrigin = await rawRequest(server.url, {
+      headers: { ...AUTH, origin: `http://${name}:5173` },
+      body: JSON.stringify(LIST),
+    });
+    expect(asOrigin.status).toBe(403);
+  });
+});
+
 describe("bounded work before any work starts", () => {
   it("a malformed bearer is refused before its body is read", async () => {
     const head = await answerBeforeBody(server.url, { authorization: "Bearer short" });
