@@ -202,6 +202,17 @@ describe("one definition of loopback, for Host and Origin alike", () => {
   });
 });
 
+describe("one Bearer grammar", () => {
+  it.each(["Bearer  ", "bearer\t", "BEARER \t "])("%j before the token is accepted", async (prefix) => {
+    const answer = await rawRequest(server.url, {
+      headers: { authorization: `${prefix}${TOKEN}` },
+      body: JSON.stringify(LIST),
+    });
+    expect(answer.status).toBe(200);
+    expect(toolNames(answer.body)).toEqual(ALL_TOOLS);
+  });
+});
+
 describe("bounded work before any work starts", () => {
   it("a malformed bearer is refused before its body is read", async () => {
     const head = await answerBeforeBody(server.url, { authorization: "Bearer short" });
