@@ -345,7 +345,10 @@ describe("start-up", () => {
     const port = new URL(server.base).port;
     const second = startHttpServer(["--port", port], { CLOUDFLARE_BASE_URL: fake.url });
     const error = (await second.then(
-      () => new Error("the second server started"),
+      async (started) => {
+        await started.stop();
+        return new Error("the second server started");
+      },
       (e: Error) => e,
     )) as Error;
     expect(error.message).toMatch(/exited with 1 before listening/);
