@@ -16,7 +16,7 @@ const TOOL = "get_universal_ssl_settings";
 type Call = () => Promise<void>;
 
 /** The built server with --http on a free loopback port; resolves with its URL once it listens. */
-function startHttp(args: string[], env: Record<string, string>, nodeArgs: string[] = []) {
+export function startHttp(args: string[], env: Record<string, string>, nodeArgs: string[] = []) {
   return startListening([...nodeArgs, CLI, "--http", "--port", "0", ...args], env);
 }
 
@@ -51,7 +51,7 @@ function startListening(nodeArgs: string[], env: Record<string, string>) {
 }
 
 /** tools/call as each era sends it: 2025 (no handshake needed, stateless) and 2026-07-28 (the _meta envelope). */
-function eraCall(url: string, token: string, era: "2025" | "2026-07-28", agent: Agent): Call {
+export function eraCall(url: string, token: string, era: "2025" | "2026-07-28", agent: Agent): Call {
   const headers: Record<string, string> = {
     "content-type": "application/json",
     accept: "application/json, text/event-stream",
@@ -77,6 +77,10 @@ function eraCall(url: string, token: string, era: "2025" | "2026-07-28", agent: 
   });
   return async () => {
     const res = await request(url, { method: "POST", headers, body, dispatcher: agent });
+    if (res.statusCode !== 200) {
+      await res.body.dump();
+      throw new Error(`HTTP ${res.statusCode}`);
+    }
     const answer = (await res.body.json()) as { result?: { isError?: boolean }; error?: unknown };
     if (res.statusCode !== 200 || !answer.result || answer.result.isError)
       throw new Error(`HTTP ${res.statusCode}: ${JSON.stringify(answer).slice(0, 300)}`);

@@ -113,6 +113,7 @@ describe("HTTP mode settings", () => {
       host: "127.0.0.1",
       port: 8787,
       loopback: true,
+      maxInFlight: 64,
       allowedHosts: [],
       allowedOrigins: [],
     });
@@ -125,6 +126,8 @@ describe("HTTP mode settings", () => {
         "--host",
         "0.0.0.0",
         "--port=0",
+        "--max-in-flight",
+        "8",
         "--allowed-hosts",
         "MCP.Example.com, [::1]",
         "--allowed-hosts=other.example",
@@ -135,6 +138,7 @@ describe("HTTP mode settings", () => {
       host: "0.0.0.0",
       port: 0,
       loopback: false,
+      maxInFlight: 8,
       allowedHosts: ["mcp.example.com", "[::1]", "other.example"],
       allowedOrigins: ["https://app.example.com", "http://localhost:5173"],
     });
@@ -143,6 +147,7 @@ describe("HTTP mode settings", () => {
         CLOUDFLARE_SSL_MCP_HTTP: "true",
         CLOUDFLARE_SSL_MCP_HOST: "[::1]",
         CLOUDFLARE_SSL_MCP_PORT: "65535",
+        CLOUDFLARE_SSL_MCP_MAX_IN_FLIGHT: "1",
         CLOUDFLARE_SSL_MCP_ALLOWED_HOSTS: "a.example,b.example",
         CLOUDFLARE_SSL_MCP_ALLOWED_ORIGINS: "https://a.example",
       }).http,
@@ -150,6 +155,7 @@ describe("HTTP mode settings", () => {
       host: "::1",
       port: 65535,
       loopback: true,
+      maxInFlight: 1,
       allowedHosts: ["a.example", "b.example"],
       allowedOrigins: ["https://a.example"],
     });

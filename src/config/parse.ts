@@ -61,6 +61,7 @@ export function parseInvocation(argv: readonly string[], env: Env): Invocation {
               host: values.host,
               port: values.port,
               loopback: isLoopbackHost(values.host),
+              maxInFlight: values.maxInFlight,
               allowedHosts: values.allowedHosts,
               allowedOrigins: values.allowedOrigins,
             }

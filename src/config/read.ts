@@ -2,6 +2,7 @@
 // unset, and a malformed value is an error that names where it came from. Knows types, not meanings.
 import { ConfigError } from "./error.js";
 import { COMMANDS, SETTINGS, type Setting, type SettingName, type SettingValues } from "./settings.js";
+import { readSwitch } from "./switch.js";
 
 export type Env = Record<string, string | undefined>;
 
@@ -82,9 +83,8 @@ function convert(setting: Setting, raw: string[], source: string): unknown {
 }
 
 function toBoolean(raw: string, source: string): boolean {
-  const value = raw.trim().toLowerCase();
-  if (["1", "true", "yes", "on"].includes(value)) return true;
-  if (["0", "false", "no", "off"].includes(value)) return false;
+  const value = readSwitch(raw);
+  if (value !== undefined) return value;
   throw new ConfigError(`${source}=${JSON.stringify(raw)} is not a boolean; use true or false`);
 }
 

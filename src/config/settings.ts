@@ -158,6 +158,17 @@ export const SETTINGS = {
     default: 8787,
     modes: HTTP,
   },
+  maxInFlight: {
+    type: "integer",
+    flag: "--max-in-flight",
+    env: "CLOUDFLARE_SSL_MCP_MAX_IN_FLIGHT",
+    placeholder: "<n>",
+    help: "Requests served at once; more are answered 503 with Retry-After before their body is read",
+    min: 1,
+    max: 10_000,
+    default: 64,
+    modes: HTTP,
+  },
   allowedHosts: {
     type: "list",
     flag: "--allowed-hosts",

@@ -28,6 +28,8 @@ export interface HttpConfig {
   port: number;
   /** Whether `host` is loopback (127.0.0.0/8, ::1, localhost): then only loopback Host names are accepted. */
   loopback: boolean;
+  /** Requests served at once; more are answered 503 before their body is read. */
+  maxInFlight: number;
   /** Extra Host names to accept, as URL hostnames (lower case, IPv6 in brackets). */
   allowedHosts: string[];
   /** Origins to accept, as browsers send them (scheme://host[:port]); never "null". */

@@ -1,37 +1,38 @@
-// The remote server as a web-standard handler, shared by the Node HTTP entry and the Worker: the routes,
-// the rules every request passes before MCP sees it, and one MCP server per request built for the caller
-// that request names. Nothing here is kept between requests but the sender's pool and the rate budgets.
-import {
-  type AuthInfo,
-  createMcpHandler,
-  hostHeaderValidationResponse,
-  isLegacyRequest,
-  type Server,
-} from "@modelcontextprotocol/server";
-import type { Credentials } from "../client/cloudflare.js";
-import type { RateBudgets } from "../client/rate-limit.js";
+// The remote server as a web-standard handler, shared by the Node HTTP entry and the Worker: one route table
+// and one short pipeline every request passes, in order, before MCP sees it (Host, route, Origin, method,
+// the in-flight cap, bearer, body, read-only, deadline), then one MCP server built for the caller that
+// request names. Nothing here is kept between requests but the sender's pool and the rate budgets.
+import { createMcpHandler, isLegacyRequest, type Server } from "@modelcontextprotocol/server";
 import type { ApprovalSigner } from "./approval.js";
-import { bearerCredentials, type ClientSettings, callerScope } from "./identity.js";
+import { jsonRpcError, text } from "./http/answers.js";
+import { bearerToken } from "./http/bearer.js";
+import { MAX_BODY_BYTES, readBody } from "./http/body.js";
+import { withinDeadline } from "./http/deadline.js";
+import { checkHost, type HostRules, originAllowed } from "./http/host.js";
+import { headerNarrowsToReadOnly } from "./http/read-only.js";
+import { type Backend, endpointPath, type Route, routeTable } from "./http/routes.js";
+import { callerScope } from "./identity.js";
 import { serveLegacy } from "./legacy-http.js";
-import { type CallerScope, createServer, type ServerConfig } from "./server.js";
+import { type CallerScope, createServer } from "./server.js";
 
-export const MAX_BODY_BYTES = 1024 * 1024;
-const LOOPBACK_HOSTS = ["localhost", "127.0.0.1", "[::1]", "::1"];
+export { MAX_BODY_BYTES } from "./http/body.js";
+export type { Backend } from "./http/routes.js";
 
-export interface HttpAppOptions {
-  config: ServerConfig;
-  client: ClientSettings;
-  budgets: RateBudgets;
+/** Requests one process serves at once unless told otherwise; more are answered 503 before their body is read. */
+export const DEFAULT_MAX_IN_FLIGHT = 64;
+/** Revisions from this one on have no JSON-RPC batches (removed in 2025-06-18). */
+const FIRST_REVISION_WITHOUT_BATCHES = "2025-06-18";
+
+export interface HttpAppOptions extends Backend, HostRules {
   approvals: ApprovalSigner;
-  /** Requests need no token: every call goes to the sandbox behind `client.send`, with these credentials. */
-  sandbox?: { credentials: Credentials };
-  /** Hostnames a Host header may name; `undefined` accepts any (a server not bound to loopback). */
-  allowedHosts?: readonly string[];
-  /** Origins (scheme://host[:port]) a browser request may come from; loopback ones when `loopbackOrigins`. */
-  allowedOrigins?: readonly string[];
-  loopbackOrigins?: boolean;
+  /** More backends, each served at `<prefix>/mcp` and `<prefix>/mcp/readonly` (the Worker's sandbox). */
+  mounts?: Record<string, Backend>;
   /** The longest one request may take, answer included. */
   requestDeadlineMs?: number;
+  /** Requests served at once; beyond it, 503 with Retry-After. */
+  maxInFlight?: number;
+  /** What a request to a path with no endpoint is told. */
+  notFound?: string;
   /** Told of refused requests and errors outside any call (never given headers or bodies). */
   onError?: (message: string) => void;
 }
@@ -41,256 +42,138 @@ export interface HttpApp {
   close(): Promise<void>;
 }
 
+/** Who a request's MCP server is built for: typed, and held only as long as the request it is keyed by. */
 interface Caller {
   scope: CallerScope;
+  backend: Backend;
   readOnly: boolean;
 }
 
 export function createHttpApp(options: HttpAppOptions): HttpApp {
-  const serverFor = (authInfo: AuthInfo | undefined): Server => {
-    const caller = authInfo?.extra?.caller as Caller;
+  const routes = routeTable(options, options.mounts);
+  const callers = new WeakMap<Request, Caller>();
+  const serverFor = (caller: Caller | undefined): Server => {
+    if (!caller) throw new Error("no caller for this request");
     return createServer({
       ...caller.scope,
-      config: { ...options.config, readOnly: caller.readOnly },
-      approvals: options.approvals,
+      config: { ...caller.backend.config, readOnly: caller.readOnly },
+      approvals: caller.backend.approvals ?? options.approvals,
     });
   };
   const onerror = (error: Error) => options.onError?.(error.message);
-  const mcp = createMcpHandler(({ authInfo }) => serverFor(authInfo), { onerror });
+  const mcp = createMcpHandler(({ requestInfo }) => serverFor(requestInfo && callers.get(requestInfo)), {
+    onerror,
+  });
   const deadlineMs = options.requestDeadlineMs ?? 120_000;
+  const maxInFlight = options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
+  let inFlight = 0;
+  const refuse = (message: string, response: Response) => {
+    options.onError?.(message);
+    return response;
+  };
 
   const serve = async (request: Request): Promise<Response> => {
-    const url = new URL(request.url);
-    const path = url.pathname.replace(/\/+$/, "") || "/";
-    if (path !== "/mcp" && path !== "/mcp/readonly")
-      return text(404, "Not found. MCP is served at POST /mcp.");
-    const refused = checkHostAndOrigin(request, options);
-    if (refused) return refused;
+    const host = checkHost(request, options);
+    if (host.kind === "malformed")
+      return refuse(
+        "refused a request whose Host is malformed",
+        text(400, "Bad request: the Host header is not a host name."),
+      );
+    if (host.kind === "not-allowed")
+      return refuse(
+        "refused a request whose Host is not allowed",
+        text(403, "Forbidden: this Host is not allowed (see --allowed-hosts)."),
+      );
+    const route = routes.get(endpointPath(request.url));
+    if (!route) return text(404, options.notFound ?? "Not found. MCP is served at POST /mcp.");
+    if (!originAllowed(request, options))
+      return refuse(
+        "refused a request from an Origin that is not allowed",
+        text(403, "Forbidden: this Origin may not call this server (see --allowed-origins)."),
+      );
     if (request.method !== "POST") {
       return text(405, "Method not allowed: this server is stateless; send JSON-RPC with POST.", {
         allow: "POST",
       });
     }
-    const body = await readBody(request);
-    if (body.kind === "too_large")
-      return jsonRpcError(413, -32600, `Request body over ${MAX_BODY_BYTES} bytes`);
-    if (body.kind === "malformed") return jsonRpcError(400, -32700, "Parse error: the body is not JSON");
-
-    const credentials = options.sandbox
-      ? options.sandbox.credentials
-      : bearerCredentials(request.headers.get("authorization"));
-    if (!options.sandbox && !credentials) {
-      return text(
-        401,
-        "Unauthorized: send your Cloudflare API token as the header `Authorization: Bearer <token>` (permissions: SSL and Certificates Read, plus Edit for changes, and Zone Read for find_zone).",
-        { "www-authenticate": 'Bearer realm="cloudflare-ssl-mcp"' },
+    if (inFlight >= maxInFlight) {
+      return refuse(
+        "refused a request: too many in flight",
+        text(503, `Busy: this server is answering ${maxInFlight} requests already; try again shortly.`, {
+          "retry-after": "1",
+          connection: "close",
+        }),
       );
     }
-    const readOnly =
-      options.config.readOnly ||
-      path === "/mcp/readonly" ||
-      request.headers.get("x-mcp-readonly")?.trim().toLowerCase() === "true";
-    const scope = await callerScope(credentials, options.budgets, options.client);
-    const authInfo: AuthInfo = {
-      token: "",
-      clientId: "cloudflare-api-token",
-      scopes: [],
-      extra: { caller: { scope, readOnly } satisfies Caller },
-    };
-
-    // The deadline, or the client leaving, ends the exchange: whichever comes first stops the call.
-    const deadline = new AbortController();
-    let stop: (why: typeof DEADLINE | typeof GONE) => void = () => {};
-    const stopped = new Promise<typeof DEADLINE | typeof GONE>((resolve) => {
-      stop = resolve;
-    });
-    const timer = setTimeout(() => {
-      stop(DEADLINE);
-      deadline.abort(DEADLINE);
-    }, deadlineMs);
-    const onAbort = () => {
-      clearTimeout(timer);
-      stop(GONE);
-      deadline.abort(request.signal.reason);
-    };
-    request.signal?.addEventListener("abort", onAbort, { once: true });
+    inFlight++;
+    let held = true;
     const release = () => {
-      clearTimeout(timer);
-      request.signal?.removeEventListener("abort", onAbort);
+      if (held) inFlight--;
+      held = false;
     };
-    let response: Response | typeof DEADLINE | typeof GONE;
     try {
-      // Both paths take the parsed body and never read this one's: it carries the headers and the deadline.
-      const inner = new Request(request.url, {
-        method: "POST",
-        headers: request.headers,
-        signal: deadline.signal,
-      });
-      const handling = (async () =>
-        (await isLegacyRequest(inner, body.json))
-          ? serveLegacy(serverFor(authInfo), inner, { authInfo, parsedBody: body.json })
-          : mcp.fetch(inner, { authInfo, parsedBody: body.json }))();
-      response = await Promise.race([handling, stopped]);
-      if (typeof response === "symbol") handling.catch(() => {});
+      const response = await admitted(request, route, release);
+      return response;
     } catch (error) {
       release();
       throw error;
     }
-    if (response === GONE) return new Response(null, { status: 499 });
-    if (response === DEADLINE) {
+  };
+
+  /** The steps after the cap: whatever they answer, `release` runs once the answer is over. */
+  const admitted = async (request: Request, route: Route, release: () => void): Promise<Response> => {
+    const { backend } = route;
+    const token = backend.sandbox ? undefined : bearerToken(request.headers.get("authorization"));
+    if (!backend.sandbox && token === undefined) {
       release();
-      return deadlineAnswer(body.json, deadlineMs);
+      return text(
+        401,
+        "Unauthorized: send your Cloudflare API token as the header `Authorization: Bearer <token>` (permissions: SSL and Certificates Read, plus Edit for changes, and Zone Read for find_zone).",
+        { "www-authenticate": 'Bearer realm="cloudflare-ssl-mcp"', connection: "close" },
+      );
     }
-    if (response.body === null || !isEventStream(response)) {
+    const body = await readBody(request);
+    if (body.kind !== "ok") {
       release();
-      return response;
+      if (body.kind === "too_large")
+        return jsonRpcError(413, -32600, `Request body over ${MAX_BODY_BYTES} bytes`, {
+          connection: "close",
+        });
+      if (body.kind === "too_complex")
+        return jsonRpcError(413, -32600, `Request too complex: ${body.problem}`);
+      return jsonRpcError(400, -32700, "Parse error: the body is not JSON");
     }
-    return streamUntilDeadline(response, deadline.signal, release, body.json, deadlineMs);
+    const revision = request.headers.get("mcp-protocol-version");
+    if (Array.isArray(body.json) && revision !== null && revision >= FIRST_REVISION_WITHOUT_BATCHES) {
+      release();
+      return jsonRpcError(
+        400,
+        -32600,
+        `Invalid request: protocol revision ${revision} has no JSON-RPC batches (removed in ${FIRST_REVISION_WITHOUT_BATCHES}); send one message per request`,
+      );
+    }
+    const credentials = backend.sandbox ? backend.sandbox.credentials : { token: token as string };
+    const readOnly = backend.config.readOnly || route.readOnly || headerNarrowsToReadOnly(request.headers);
+    const caller: Caller = {
+      scope: await callerScope(credentials, backend.budgets, backend.client),
+      backend,
+      readOnly,
+    };
+    return withinDeadline(
+      request,
+      body.json,
+      deadlineMs,
+      async (signal) => {
+        // Both paths take the parsed body and never read this one's: it carries the headers and the deadline.
+        const inner = new Request(request.url, { method: "POST", headers: request.headers, signal });
+        callers.set(inner, caller);
+        return (await isLegacyRequest(inner, body.json))
+          ? serveLegacy(serverFor(caller), inner, { parsedBody: body.json })
+          : mcp.fetch(inner, { parsedBody: body.json });
+      },
+      release,
+    );
   };
 
   return { fetch: serve, close: () => mcp.close() };
-}
-
-function checkHostAndOrigin(request: Request, options: HttpAppOptions): Response | undefined {
-  if (options.allowedHosts) {
-    const refused = hostHeaderValidationResponse(request, [...options.allowedHosts]);
-    if (refused) {
-      options.onError?.("refused a request whose Host is not allowed");
-      return refused;
-    }
-  }
-  const origin = request.headers.get("origin");
-  if (origin === null) return undefined;
-  if (originAllowed(origin, options)) return undefined;
-  options.onError?.("refused a request from an Origin that is not allowed");
-  return text(403, "Forbidden: this Origin may not call this server (see --allowed-origins).");
-}
-
-function originAllowed(origin: string, options: HttpAppOptions): boolean {
-  if (origin === "null") return false;
-  let parsed: URL;
-  try {
-    parsed = new URL(origin);
-  } catch {
-    return false;
-  }
-  if (options.allowedOrigins?.includes(parsed.origin)) return true;
-  return Boolean(options.loopbackOrigins) && LOOPBACK_HOSTS.includes(parsed.hostname);
-}
-
-type Body = { kind: "ok"; text: string; json: unknown } | { kind: "too_large" } | { kind: "malformed" };
-
-async function readBody(request: Request): Promise<Body> {
-  const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > MAX_BODY_BYTES) return { kind: "too_large" };
-  if (!request.body) return { kind: "malformed" };
-  const reader = request.body.getReader();
-  const decoder = new TextDecoder();
-  let size = 0;
-  let text = "";
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_BODY_BYTES) {
-      await reader.cancel().catch(() => {});
-      return { kind: "too_large" };
-    }
-    text += decoder.decode(value, { stream: true });
-  }
-  text += decoder.decode();
-  try {
-    return { kind: "ok", text, json: JSON.parse(text) };
-  } catch {
-    return { kind: "malformed" };
-  }
-}
-
-const DEADLINE = Symbol("request deadline");
-const GONE = Symbol("client gone");
-
-function isEventStream(response: Response): boolean {
-  return response.headers.get("content-type")?.includes("text/event-stream") ?? false;
-}
-
-/** The ids of the requests a body holds (one, or several in a 2025-03-26 batch). */
-function requestIds(body: unknown): (string | number)[] {
-  const messages = Array.isArray(body) ? body : [body];
-  return messages.flatMap((m) => {
-    const id = (m as { id?: unknown; method?: unknown } | null)?.id;
-    return typeof id === "string" || typeof id === "number" ? [id] : [];
-  });
-}
-
-function deadlineErrors(body: unknown, deadlineMs: number) {
-  const message = `The request passed this server's deadline of ${deadlineMs} ms and was stopped. A change it asked for may or may not have taken effect: read the state before trying again.`;
-  return requestIds(body).map((id) => ({ jsonrpc: "2.0", id, error: { code: -32603, message } }));
-}
-
-/** Answers every request of the body with an error that says the deadline passed. */
-function deadlineAnswer(body: unknown, deadlineMs: number): Response {
-  const errors = deadlineErrors(body, deadlineMs);
-  return new Response(JSON.stringify(Array.isArray(body) ? errors : (errors[0] ?? null)), {
-    status: errors.length ? 200 : 504,
-    headers: { "content-type": "application/json" },
-  });
-}
-
-/**
- * An SSE answer (progress was asked for) stays under the same deadline as a JSON one: the timer is released
- * when the stream ends; if it fires first, the stream ends with an error event for the request.
- */
-function streamUntilDeadline(
-  response: Response,
-  deadline: AbortSignal,
-  release: () => void,
-  body: unknown,
-  deadlineMs: number,
-): Response {
-  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
-  const encoder = new TextEncoder();
-  let over = false;
-  const stream = new ReadableStream<Uint8Array>({
-    start: (controller) => {
-      const onDeadline = () => {
-        if (over || deadline.reason !== DEADLINE) return;
-        over = true;
-        for (const error of deadlineErrors(body, deadlineMs))
-          controller.enqueue(encoder.encode(`event: message\ndata: ${JSON.stringify(error)}\n\n`));
-        controller.close();
-        void reader.cancel().catch(() => {});
-      };
-      if (deadline.aborted) onDeadline();
-      else deadline.addEventListener("abort", onDeadline, { once: true });
-    },
-    pull: async (controller) => {
-      const { done, value } = await reader.read().catch(() => ({ done: true, value: undefined }));
-      if (over) return;
-      if (done) {
-        over = true;
-        release();
-        controller.close();
-      } else if (value) controller.enqueue(value);
-    },
-    cancel: () => {
-      over = true;
-      release();
-      void reader.cancel().catch(() => {});
-    },
-  });
-  return new Response(stream, { status: response.status, headers: response.headers });
-}
-
-function text(status: number, message: string, headers: Record<string, string> = {}): Response {
-  return new Response(`${message}\n`, {
-    status,
-    headers: { "content-type": "text/plain; charset=utf-8", ...headers },
-  });
-}
-
-function jsonRpcError(status: number, code: number, message: string): Response {
-  return new Response(JSON.stringify({ jsonrpc: "2.0", id: null, error: { code, message } }), {
-    status,
-    headers: { "content-type": "application/json" },
-  });
 }

@@ -28,12 +28,3 @@ export async function callerScope(
     }),
   };
 }
-
-/**
- * The Cloudflare credentials an HTTP request carries: `Authorization: Bearer <API token>`. `undefined` when
- * the header is missing or malformed.
- */
-export function bearerCredentials(authorization: string | null | undefined): Credentials | undefined {
-  const match = /^Bearer ([\x21-\x7e]{8,512})$/i.exec(authorization?.trim() ?? "");
-  return match ? { token: match[1] as string } : undefined;
-}

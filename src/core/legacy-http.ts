@@ -1,15 +1,11 @@
 // One 2025-era request over stateless Streamable HTTP: a fresh server, a transport for this exchange only,
 // and the answer as plain JSON unless the call asked for progress, which then streams as SSE.
-import {
-  type AuthInfo,
-  type Server,
-  WebStandardStreamableHTTPServerTransport,
-} from "@modelcontextprotocol/server";
+import { type Server, WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/server";
 
 export async function serveLegacy(
   server: Server,
   request: Request,
-  options: { authInfo: AuthInfo; parsedBody: unknown },
+  options: { parsedBody: unknown },
 ): Promise<Response> {
   const transport = new WebStandardStreamableHTTPServerTransport({
     sessionIdGenerator: undefined,

@@ -1,13 +1,14 @@
 // Builds an MCP server for one caller: its tools, prompts and instructions, bound to that caller's client,
 // redactor and approvals. No I/O here: entries own env, argv, stdio and sockets, and build one of these per
 // connection (stdio) or per request (HTTP).
-import { ProtocolError, ProtocolErrorCode, Server } from "@modelcontextprotocol/server";
+import { ProtocolError, ProtocolErrorCode, type Server } from "@modelcontextprotocol/server";
 import type { CloudflareClient } from "../client/cloudflare.js";
 import { TOOL_DEFINITIONS } from "../tools/listing.js";
 import type { ToolSpec } from "../tools/spec.js";
 import { NAME, VERSION } from "../version.js";
 import type { ApprovalSigner } from "./approval.js";
 import { instructionsFor } from "./instructions.js";
+import { OneLineErrorServer } from "./one-line-errors.js";
 import { PROMPTS, renderPrompt } from "./prompts.js";
 import type { Redactor } from "./redact.js";
 import { runTool } from "./runner.js";
@@ -33,6 +34,9 @@ export interface ServerDeps extends CallerScope {
   /** The clock tools read; the system clock unless a test pins it. */
   now?: () => number;
 }
+
+/** How long a client may reuse tools/list on 2026-07-28. */
+export const TOOLS_LIST_TTL_MS = 3_600_000;
 
 let registry: Promise<Map<string, ToolSpec>> | undefined;
 /**
@@ -67,12 +71,15 @@ function offerFor(config: ServerConfig): Offer {
 export function createServer(deps: ServerDeps): Server {
   const { config } = deps;
   const { listing, listed, instructions } = offerFor(config);
-  const server = new Server(
+  const server = new OneLineErrorServer(
     { name: NAME, version: VERSION, title: "Cloudflare SSL/TLS" },
     {
       capabilities: { tools: {}, prompts: {} },
       instructions,
       jsonSchemaValidator: zodSchemaValidator,
+      // The list changes only with this server's configuration (a restart or redeploy) and the caller's
+      // read-only scope, which differs between callers of one URL: cacheable, but by the caller alone.
+      cacheHints: { "tools/list": { ttlMs: TOOLS_LIST_TTL_MS, cacheScope: "private" } },
     },
   );
   const runnerDeps = {

@@ -5,7 +5,7 @@ import { type RateBudget, RateBudgets } from "../client/rate-limit.js";
 import { fetchSender } from "../client/send-fetch.js";
 import type { Send } from "../client/sender.js";
 import { createApprovalSigner } from "../core/approval.js";
-import { createHttpApp } from "../core/http-app.js";
+import { type Backend, createHttpApp } from "../core/http-app.js";
 import type { ClientSettings } from "../core/identity.js";
 import { createSandbox } from "../sandbox/handler.js";
 import { NAME, VERSION } from "../version.js";
@@ -18,85 +18,67 @@ export interface McpApp {
 }
 
 export interface WorkerApps {
-  api: McpApp;
-  /** Absent when SANDBOX_ENABLED is "false". */
-  sandbox?: McpApp;
+  /** /mcp and /mcp/readonly, and /sandbox/mcp and /sandbox/mcp/readonly unless SANDBOX_ENABLED is "false". */
+  mcp: McpApp;
 }
 
 /** Cloudflare's own budget per user; kept per credential, and per isolate (isolates share nothing). */
 const RATE_BUDGET: RateBudget = { requests: 1200, windowMs: 5 * 60_000 };
 const TIMEOUT_MS = 30_000;
 const SANDBOX_TOKEN = "sandbox-token";
-const LOOPBACK_HOSTNAME = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/;
+const SANDBOX_API_PATH = "/client/v4";
+export const SANDBOX_PREFIX = "/sandbox";
+export const NOT_FOUND = "Not found. The MCP endpoints are listed at /.";
 
 export function buildWorkerApps(settings: WorkerSettings): WorkerApps {
-  const approvals = createApprovalSigner({
-    key: settings.approvalKey,
-    spent: settings.spentApprovals ? durableSpentNonces(settings.spentApprovals) : undefined,
-  });
-  const budgets = new RateBudgets(RATE_BUDGET);
   const config = { readOnly: settings.readOnly, elicitationOnly: false, sandbox: false };
   // The global fetch is looked up on each call, not captured here, so that tests can stand in for it.
-  const api = byOrigin((loopbackOrigins) =>
-    createHttpApp({
-      config,
-      client: clientSettings(
-        settings.baseUrl,
-        fetchSender((input, init) => fetch(input, init)),
-      ),
-      budgets,
-      approvals,
-      allowedOrigins: settings.allowedOrigins,
-      loopbackOrigins,
+  const api: Backend = {
+    config,
+    client: clientSettings(
+      settings.baseUrl,
+      fetchSender((input, init) => fetch(input, init)),
+    ),
+    budgets: new RateBudgets(RATE_BUDGET),
+  };
+  // The simulated API is built with the first sandbox call, and lives in this isolate's memory.
+  let simulated: ReturnType<typeof createSandbox> | undefined;
+  const sandbox: Backend = {
+    config: { ...config, sandbox: true },
+    client: clientSettings(
+      `https://sandbox.invalid${SANDBOX_API_PATH}`,
+      fetchSender((input, init) => {
+        simulated ??= createSandbox({ token: SANDBOX_TOKEN, basePath: SANDBOX_API_PATH });
+        return simulated.handle(new Request(input, init));
+      }),
+    ),
+    // Nothing real to protect, and one shared credential: a budget would only make visitors queue.
+    budgets: new RateBudgets(null),
+    sandbox: { credentials: { token: SANDBOX_TOKEN } },
+    // The sandbox signs with a key of its own and keeps its own spent approvals: an approval anyone can mint
+    // there must never act on /mcp, and the crowd trying it must not fill the real callers' store.
+    approvals: createApprovalSigner({ key: crypto.getRandomValues(new Uint8Array(32)) }),
+  };
+  const mcp = createHttpApp({
+    ...api,
+    mounts: settings.sandbox ? { [SANDBOX_PREFIX]: sandbox } : {},
+    approvals: createApprovalSigner({
+      key: settings.approvalKey,
+      spent: settings.spentApprovals ? durableSpentNonces(settings.spentApprovals) : undefined,
     }),
-  );
-  if (!settings.sandbox) return { api };
-
-  let sandboxApi: ReturnType<typeof createSandbox> | undefined;
-  // The sandbox signs with a key of its own and keeps its own spent approvals: an approval anyone can mint
-  // there must never act on /mcp, and the crowd trying it must not fill the real callers' store.
-  let sandboxApprovals: ReturnType<typeof createApprovalSigner> | undefined;
-  const sandbox = byOrigin((loopbackOrigins) => {
-    sandboxApi ??= createSandbox({ token: SANDBOX_TOKEN });
-    sandboxApprovals ??= createApprovalSigner({ key: crypto.getRandomValues(new Uint8Array(32)) });
-    const simulated = sandboxApi;
-    return createHttpApp({
-      config: { ...config, sandbox: true },
-      client: clientSettings(
-        `https://sandbox.invalid${simulated.basePath}`,
-        fetchSender((input, init) => simulated.handle(new Request(input, init))),
-      ),
-      // Nothing real to protect, and one shared credential: a budget would only make visitors queue.
-      budgets: new RateBudgets(null),
-      approvals: sandboxApprovals,
-      sandbox: { credentials: { token: SANDBOX_TOKEN } },
-      allowedOrigins: settings.allowedOrigins,
-      loopbackOrigins,
-    });
+    allowedOrigins: settings.allowedOrigins,
+    // Under `wrangler dev` the Worker is reached on loopback, and a page on the developer's machine may call
+    // it; deployed it never is, and a Host rebound to another name keeps the strict rules.
+    loopbackOrigins: "when-reached-on-loopback",
+    notFound: NOT_FOUND,
+    // No cap per isolate: the runtime spreads requests over isolates and bounds each one's memory itself, so a
+    // cap here would turn a burst into 503s that another isolate would have served. The limits on a body
+    // still apply to every request.
+    maxInFlight: Number.POSITIVE_INFINITY,
   });
-  return { api, sandbox };
+  return { mcp };
 }
 
 function clientSettings(baseUrl: string, send: Send): ClientSettings {
   return { baseUrl, send, timeoutMs: TIMEOUT_MS, userAgent: `${NAME}/${VERSION}` };
-}
-
-/**
- * Loopback origins are welcome only where the Worker itself is reached at a loopback address, which happens
- * under `wrangler dev` and never once deployed: a page on the developer's machine may call the local Worker,
- * while a request whose Host was rebound to another name keeps the strict rules.
- */
-function byOrigin(build: (loopbackOrigins: boolean) => McpApp): McpApp {
-  const apps = new Map<boolean, McpApp>();
-  return {
-    fetch(request) {
-      const loopback = LOOPBACK_HOSTNAME.test(new URL(request.url).hostname);
-      let app = apps.get(loopback);
-      if (!app) {
-        app = build(loopback);
-        apps.set(loopback, app);
-      }
-      return app.fetch(request);
-    },
-  };
 }

@@ -1,7 +1,9 @@
 // The Cloudflare Workers entry: the only Worker code that reads the environment. It answers the landing page
-// itself and hands the MCP paths to the shared HTTP app, so the HTTP rules live in one place for Node and
-// Workers alike. Everything is built on the first request (an isolate may not make random keys before one)
+// itself and hands every other path to the shared HTTP app, so routes and HTTP rules live in one place for
+// Node and Workers alike. Everything is built on the first request (an isolate may not make random keys before one)
 // and kept for the isolate's life; nothing of a request is kept.
+
+import { endpointPath } from "../core/http/routes.js";
 import { withOAuth } from "../oauth/worker.js";
 import { buildWorkerApps, type WorkerApps } from "./worker-apps.js";
 import { landingPage, type PageFacts } from "./worker-page.js";
@@ -12,9 +14,6 @@ export type { McpApp, WorkerApps } from "./worker-apps.js";
 export { SpentApprovals } from "./worker-nonces.js";
 export type { WorkerEnv } from "./worker-settings.js";
 
-const API_PATHS = new Set(["/mcp", "/mcp/readonly"]);
-const SANDBOX_PREFIX = "/sandbox";
-
 type Setup = { settings: WorkerSettings } | { problem: string };
 
 export function createWorker(build: (settings: WorkerSettings) => WorkerApps = buildWorkerApps) {
@@ -23,27 +22,16 @@ export function createWorker(build: (settings: WorkerSettings) => WorkerApps = b
   return {
     async fetch(request: Request, env: WorkerEnv): Promise<Response> {
       setup ??= readSetup(env);
-      const url = new URL(request.url);
-      const path = url.pathname.replace(/\/+$/, "") || "/";
-      if (path === "/") {
+      if (endpointPath(request.url) === "/") {
         if (request.method !== "GET" && request.method !== "HEAD") {
           return plain(405, "Method not allowed.", { allow: "GET, HEAD" });
         }
         return landingPage(request, factsOf(setup));
       }
-      const inSandbox = path.startsWith(`${SANDBOX_PREFIX}/`);
-      const mcpPath = inSandbox ? path.slice(SANDBOX_PREFIX.length) : path;
-      const sandboxOff = inSandbox && "settings" in setup && !setup.settings.sandbox;
-      if (!API_PATHS.has(mcpPath) || sandboxOff) {
-        return plain(404, "Not found. The MCP endpoints are listed at /.");
-      }
+      // Every other path is the shared app's: its route table says which exist, for Node and Workers alike.
       if ("problem" in setup) return plain(500, `This deployment is misconfigured: ${setup.problem}`);
       apps ??= build(setup.settings);
-      if (!inSandbox) return apps.api.fetch(request);
-      if (!apps.sandbox) return plain(404, "Not found. The MCP endpoints are listed at /.");
-      // The shared app serves /mcp and /mcp/readonly; the sandbox is the same app over another API.
-      url.pathname = mcpPath;
-      return apps.sandbox.fetch(new Request(url, request));
+      return apps.mcp.fetch(request);
     },
   };
 }

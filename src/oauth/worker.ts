@@ -4,6 +4,7 @@
 // and nothing about OAuth exists. Either way a request that carries a Cloudflare API token as its bearer
 // goes straight to the MCP app as before, so header users and signed-in users share one deployment.
 import { getOAuthApi, OAuthProvider, type OAuthProviderOptions } from "@cloudflare/workers-oauth-provider";
+import { bearerToken } from "../core/http/bearer.js";
 import { NAME } from "../version.js";
 import { AUTHORIZE_PATH, authorize, REVOKE_PATH } from "./authorize.js";
 import { grantHandler, type InnerWorker, onTokenExchange, type ProviderEnv } from "./grant.js";
@@ -74,8 +75,8 @@ function underResource(path: string): boolean {
  * grant), and anything else is the provider's to accept or refuse.
  */
 function carriesCloudflareToken(request: Request): boolean {
-  const match = /^Bearer[\t ]+(\S+)$/i.exec(request.headers.get("authorization")?.trim() ?? "");
-  return match !== null && !(match[1] as string).includes(":");
+  const token = bearerToken(request.headers.get("authorization"));
+  return token !== undefined && !token.includes(":");
 }
 
 function buildProvider(origin: string, inner: InnerWorker): OAuthProvider<ProviderEnv> {

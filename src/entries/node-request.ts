@@ -1,0 +1,86 @@
+// node:http to the web-standard app and back. The request's URL is this server's own origin and the path of
+// the request target: the Host header is passed on as a header to be checked, never used to build the URL
+// (a Host of `127.0.0.1:8787/mcp?` must not turn /mcp/readonly into /mcp). The body is handed over as a
+// stream, unread, so the app can refuse a request (busy, no token) before a byte of it is taken in.
+import type { IncomingMessage, ServerResponse } from "node:http";
+
+export function toWebRequest(req: IncomingMessage, origin: string, signal: AbortSignal): Request {
+  const target = new URL(req.url ?? "/", "http://target.invalid");
+  const headers = new Headers();
+  for (const [name, values] of Object.entries(req.headersDistinct)) {
+    for (const value of values ?? []) headers.append(name, value);
+  }
+  const method = req.method ?? "GET";
+  const hasBody = method !== "GET" && method !== "HEAD";
+  return new Request(`${origin}${target.pathname}${target.search}`, {
+    method,
+    headers,
+    signal,
+    ...(hasBody ? { body: bodyStream(req), duplex: "half" } : {}),
+  } as RequestInit);
+}
+
+/**
+ * The body as a web stream that reads only as fast as the app asks. Cancelling it (the app refused the
+ * request midway) discards the rest instead of tearing down the connection: the answer still gets out, and
+ * an answer marked `connection: close` ends the connection after it.
+ */
+function bodyStream(req: IncomingMessage): ReadableStream<Uint8Array> {
+  let open = true;
+  const stop = () => {
+    open = false;
+    req.removeAllListeners("data");
+    req.resume();
+  };
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      req.pause();
+      req.on("data", (chunk: Buffer) => {
+        controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+        if ((controller.desiredSize ?? 0) <= 0) req.pause();
+      });
+      req.once("end", () => {
+        if (open) controller.close();
+        open = false;
+      });
+      req.on("error", (error) => {
+        if (open) controller.error(error);
+        open = false;
+      });
+    },
+    pull() {
+      req.resume();
+    },
+    cancel: stop,
+  });
+}
+
+/** Writes the answer, streaming it with backpressure; stops when the client leaves. */
+export async function sendWebResponse(
+  res: ServerResponse,
+  response: Response,
+  gone: AbortSignal,
+): Promise<void> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of response.headers) headers[name] = value;
+  if (headers.connection === "close") res.shouldKeepAlive = false;
+  res.writeHead(response.status, headers);
+  if (response.body === null) {
+    res.end();
+    return;
+  }
+  try {
+    for await (const chunk of response.body) {
+      if (gone.aborted) break;
+      if (!res.write(chunk)) {
+        await new Promise<void>((resolve) => {
+          res.once("drain", resolve);
+          gone.addEventListener("abort", () => resolve(), { once: true });
+        });
+      }
+    }
+  } catch {
+    // The stream failed midway: the client sees the answer end early.
+  }
+  res.end();
+}
