@@ -3,6 +3,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { encode } from "gpt-tokenizer/encoding/o200k_base";
 import { afterEach, describe, expect, it } from "vitest";
+import { ENDPOINTS } from "../src/client/endpoints.js";
 import { toolDefinition } from "../src/tools/definition.js";
 import { TOOL_DEFINITIONS } from "../src/tools/listing.js";
 import { TOOLS } from "../src/tools/registry.js";
@@ -27,16 +28,16 @@ describe("the registry", () => {
     for (const name of names) expect(name).toMatch(/^[a-z][a-z0-9]*(_[a-z0-9]+)*$/);
   });
 
-  it("each route is one tool's (triage composes reads of others) and its path parameters are required string inputs", () => {
-    const routes = TOOLS.filter((t) => t.name !== "triage_certificates").map((t) => t.route);
-    expect(new Set(routes).size).toBe(routes.length);
+  it("each endpoint is one tool's (triage composes reads of others) and its path parameters are required string inputs", () => {
+    const endpoints = TOOLS.filter((t) => t.name !== "triage_certificates").map((t) => t.endpoint);
+    expect(new Set(endpoints).size).toBe(endpoints.length);
     for (const spec of TOOLS) {
       const schema = toolDefinition(spec).inputSchema as unknown as {
         properties: Record<string, { type?: string }>;
         required?: string[];
       };
-      for (const [, param] of spec.route.matchAll(/\{(\w+)\}/g)) {
-        expect(schema.properties[param as string]?.type, `${spec.name} ${param}`).toBe("string");
+      for (const param of ENDPOINTS[spec.endpoint].params) {
+        expect(schema.properties[param]?.type, `${spec.name} ${param}`).toBe("string");
         expect(schema.required, spec.name).toContain(param);
       }
     }
@@ -56,7 +57,10 @@ describe("the registry", () => {
 
   it("reads are GETs (or analyze, a POST that stores nothing); orders are not idempotent", () => {
     for (const spec of TOOLS.filter((t) => t.kind === "read")) {
-      expect(spec.route.startsWith("GET ") || spec.name === "analyze_certificate", spec.name).toBe(true);
+      expect(
+        ENDPOINTS[spec.endpoint].method === "GET" || spec.name === "analyze_certificate",
+        spec.name,
+      ).toBe(true);
     }
     expect(TOOLS.find((t) => t.name === "order_certificate_pack")?.idempotent).toBe(false);
   });

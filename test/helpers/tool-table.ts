@@ -1,4 +1,5 @@
 // The README's tool table, generated from the registry so it cannot drift from what the server lists.
+import { describeEndpoint } from "../../src/client/endpoints.js";
 import type { ToolSpec } from "../../src/tools/spec.js";
 
 const KIND = { read: "read", write: "write", destructive: "**destructive**" } as const;
@@ -6,7 +7,7 @@ const KIND = { read: "read", write: "write", destructive: "**destructive**" } as
 export function renderToolTable(tools: readonly ToolSpec[]): string {
   const rows = tools.map(
     (t) =>
-      `| \`${t.name}\` | ${t.title} | ${KIND[t.kind]}${t.confirm ? ", needs approval" : ""}${t.idempotent ? "" : ", not idempotent"} | \`${t.route}\` | ${t.permission} |`,
+      `| \`${t.name}\` | ${t.title} | ${KIND[t.kind]}${t.confirm ? ", needs approval" : ""}${t.idempotent ? "" : ", not idempotent"} | \`${describeEndpoint(t.endpoint)}\` | ${t.permission} |`,
   );
   return [
     "| Tool | What it does | Kind | Endpoint | Token permission |",
