@@ -10,7 +10,7 @@ import {
   CimdFetchError,
   type ConsentDescription,
 } from "@cloudflare/workers-oauth-provider";
-import { TOOL_DEFINITIONS } from "../tools/listing.js";
+import { toolsFor } from "../tools/registry.js";
 import { identifyToken, zonesReached } from "./cloudflare-token.js";
 import { type ConsentForm, connectedBody, consentBody } from "./consent-view.js";
 import { csrfFor, csrfMatches } from "./csrf.js";
@@ -124,11 +124,7 @@ async function submitConsent(
       accountId: verified.accountId,
       zones,
       readOnly: grant.readOnly,
-      // From the generated listing, not the registry: importing the specs would build every tool's zod
-      // schemas when the Worker starts, for a list of names.
-      tools: TOOL_DEFINITIONS.filter((tool) => !grant.readOnly || tool.annotations.readOnlyHint).map(
-        (tool) => tool.name,
-      ),
+      tools: toolsFor({ readOnly: grant.readOnly }).map((tool) => tool.name),
       revokePage: `${canonicalOrigin(new URL(request.url))}${REVOKE_PATH}`,
     });
     return htmlPage("Connected", body, { headers: approved.headers });
