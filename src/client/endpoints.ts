@@ -103,9 +103,6 @@ export type ReadEndpoint = {
   [K in EndpointName]: (typeof ENDPOINTS)[K]["method"] extends "GET" ? K : never;
 }[EndpointName];
 
-/** The values an endpoint's path needs, by parameter name. */
-export type PathParams<E extends EndpointName> = Record<(typeof ENDPOINTS)[E]["params"][number], string>;
-
 /** `METHOD /path/{param}`, as documentation and errors show an endpoint. */
 export function describeEndpoint(name: EndpointName): string {
   const { method, path } = ENDPOINTS[name] as Endpoint;
