@@ -11,6 +11,8 @@ import { Ajv, type ValidateFunction } from "ajv";
 import addFormatsModule from "ajv-formats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { describeEndpoint, ENDPOINTS, type Endpoint, type EndpointName } from "../src/client/endpoints.js";
+import { expandEndpoint } from "../src/client/routes.js";
+import { createSandbox } from "../src/sandbox/handler.js";
 import { SANDBOX_ROUTES } from "../src/sandbox/routes.js";
 import { TOOLS } from "../src/tools/registry.js";
 import { CUSTOM_CERT, FREE_ZONE, type Harness, PACK, startHarness, TOKEN, ZONE } from "./helpers/harness.js";
@@ -167,6 +169,26 @@ describe("the endpoint table", () => {
   it("every endpoint a tool names is served by the sandbox under the same name", () => {
     const named = new Set(TOOLS.map((t) => t.endpoint));
     expect([...named].filter((name) => SANDBOX_ROUTES[name] === undefined)).toEqual([]);
+  });
+
+  it("an endpoint the sandbox does not serve answers No route, as an unknown path does", async () => {
+    const sandbox = createSandbox({ token: TOKEN });
+    const unserved = rows.filter(([name]) => SANDBOX_ROUTES[name] === undefined);
+    expect(unserved.map(([name]) => name).sort()).toEqual([
+      "listAccounts",
+      "verifyAccountToken",
+      "verifyUserToken",
+    ]);
+    for (const [name] of unserved) {
+      const { path } = expandEndpoint(name, { account_id: "a".repeat(32) });
+      const response = await sandbox.handle(
+        new Request(`https://sandbox.test/client/v4${path}`, {
+          headers: { authorization: `Bearer ${TOKEN}` },
+        }),
+      );
+      expect(response.status, name).toBe(404);
+      expect(((await response.json()) as { errors: { code: number }[] }).errors[0]?.code, name).toBe(7000);
+    }
   });
 });
 
