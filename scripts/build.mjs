@@ -1,8 +1,9 @@
 // Bundles the server into one file: loading one module is several times faster than resolving the SDK's
 // many modules at start-up (see BENCHMARKS.md), and it is what `bin` and `npx` run.
-import { chmod, mkdir, readdir, rename, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { build } from "esbuild";
+import { importTs } from "./load-ts.mjs";
 
 // The server validates elicitation answers with zod (src/core/schema-validator.ts), so the SDK's default
 // JSON Schema validator (ajv on Node) is never used; leaving it out saves loading ajv at every start. The
@@ -25,6 +26,18 @@ export const withoutAjv = {
     }));
   },
 };
+
+// tools/list serves the generated listing while calls validate with the specs' zod schemas: built from specs
+// the listing no longer matches, the server would advertise one contract and enforce another. The build stops
+// and names the fix rather than regenerate, so that building never changes a committed file.
+const { listingFile } = await importTs(resolve("."), "scripts/generate/files.ts");
+const listing = listingFile();
+if ((await readFile(listing.path, "utf8").catch(() => "")) !== listing.text) {
+  console.error(
+    `${listing.path} is stale: the tool specs changed since it was generated. Run \`npm run generate\` and commit the result.`,
+  );
+  process.exit(1);
+}
 
 // Split: the bin loads the stdio server and what it needs; the HTTP server, the sandbox and undici (half of
 // the code, needed only for a first request) are chunks loaded when used (see BENCHMARKS.md).

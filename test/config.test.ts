@@ -1,4 +1,6 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { parseBoolean } from "../src/config/boolean.js";
 import {
   ConfigError,
   DEFAULT_BASE_URL,
@@ -7,6 +9,9 @@ import {
   parseInvocation,
   SETTINGS,
 } from "../src/config/index.js";
+import { workerSettingsOf } from "../src/config/worker-env.js";
+import { workerSettings } from "../src/entries/worker-settings.js";
+import { oauthMode } from "../src/oauth/settings.js";
 
 const run = (argv: string[], env: Record<string, string> = {}) => {
   const invocation = parseInvocation(argv, env);
@@ -300,7 +305,9 @@ describe("transport trust for the API base URL", () => {
 describe("--help", () => {
   it("is generated from the settings table: every flag and variable, with its default", () => {
     const text = HELP.replace(/\s+/g, " ");
-    for (const setting of Object.values(SETTINGS)) {
+    const forNode = Object.values(SETTINGS).filter((s): s is typeof s & { env: string } => "env" in s);
+    expect(forNode.length).toBeGreaterThan(10);
+    for (const setting of forNode) {
       if ("flag" in setting) expect(HELP).toContain(setting.flag);
       expect(HELP).toContain(setting.env);
       if ("default" in setting && setting.default !== undefined)
@@ -311,7 +318,84 @@ describe("--help", () => {
 
   it("gives secrets no flag, since the command line is visible to other users of the machine", () => {
     for (const setting of Object.values(SETTINGS)) {
-      if ("secret" in setting && setting.secret) expect("flag" in setting, setting.env).toBe(false);
+      if ("secret" in setting && setting.secret) expect("flag" in setting, setting.help).toBe(false);
+    }
+  });
+});
+
+describe("one boolean grammar", () => {
+  it("takes true/1/yes/on and false/0/no/off, trimmed, in any case; nothing else", () => {
+    for (const text of ["true", "1", "yes", "on", " TRUE ", "Yes", "oN\t"])
+      expect(parseBoolean(text), text).toBe(true);
+    for (const text of ["false", "0", "no", "off", " False ", "NO", "Off\n"])
+      expect(parseBoolean(text), text).toBe(false);
+    for (const text of ["", " ", "maybe", "2", "y", "enabled", "truee"])
+      expect(parseBoolean(text), text).toBeUndefined();
+  });
+});
+
+describe("the Worker's vars, read by the same table", () => {
+  it("have the table's defaults when unset or empty", () => {
+    const defaults = {
+      baseUrl: DEFAULT_BASE_URL,
+      approvalKey: undefined,
+      allowedOrigins: [],
+      readOnly: false,
+      sandbox: true,
+      timeoutMs: SETTINGS.timeoutMs.default,
+      rateLimit: SETTINGS.rateLimit.default,
+    };
+    expect(workerSettings({})).toEqual(defaults);
+    expect(workerSettings({ READ_ONLY: " ", SANDBOX_ENABLED: "", CLOUDFLARE_BASE_URL: "" })).toEqual(
+      defaults,
+    );
+  });
+
+  it("take switches in the CLI's grammar, and values through the CLI's checks", () => {
+    expect(
+      workerSettings({
+        READ_ONLY: " Yes ",
+        SANDBOX_ENABLED: "off",
+        ALLOWED_ORIGINS: "https://app.example.com, http://localhost:5173",
+        CLOUDFLARE_BASE_URL: "http://127.0.0.1:9/client/v4",
+      }),
+    ).toMatchObject({
+      readOnly: true,
+      sandbox: false,
+      allowedOrigins: ["https://app.example.com", "http://localhost:5173"],
+      baseUrl: "http://127.0.0.1:9/client/v4",
+    });
+    expect(oauthMode({ OAUTH_ENABLED: "ON", OAUTH_KV: {} })).toEqual({
+      kind: "on",
+      apiBase: DEFAULT_BASE_URL,
+    });
+    expect(oauthMode({ OAUTH_ENABLED: "0", OAUTH_KV: {} })).toEqual({ kind: "off" });
+  });
+
+  it("name the var and the fix when malformed, never a secret's value", () => {
+    expect(() => workerSettings({ READ_ONLY: "maybe" })).toThrow(
+      new ConfigError('READ_ONLY="maybe" is not a boolean; use true or false (also 1/0, yes/no, on/off)'),
+    );
+    expect(() => workerSettings({ APPROVAL_KEY: "short-secret-value" })).toThrow(/^APPROVAL_KEY is shorter/);
+    expect(() => workerSettings({ APPROVAL_KEY: "short-secret-value" })).not.toThrow(/short-secret-value/);
+    expect(oauthMode({ OAUTH_ENABLED: "sometimes", OAUTH_KV: {} })).toEqual({
+      kind: "broken",
+      problem:
+        'OAUTH_ENABLED="sometimes" is not a boolean; use true or false (also 1/0, yes/no, on/off) (in wrangler.jsonc vars).',
+    });
+  });
+
+  it("are exactly the vars wrangler.jsonc declares, each with the table's default", () => {
+    const text = readFileSync(new URL("../wrangler.jsonc", import.meta.url), "utf8");
+    const vars = JSON.parse(text.replace(/^\s*\/\/.*$/gm, "")).vars as Record<string, string>;
+    const column = workerSettingsOf();
+    const declared = column.filter(([, s]) => !s.secret && s.worker !== "CLOUDFLARE_BASE_URL");
+    expect(Object.keys(vars).sort()).toEqual(declared.map(([, s]) => s.worker).sort());
+    for (const [, setting] of declared) {
+      const fallback = setting.type === "list" ? "" : String(("default" in setting && setting.default) ?? "");
+      expect(vars[setting.worker], setting.worker).toBe(
+        setting.type === "boolean" ? String(setting.default ?? false) : fallback,
+      );
     }
   });
 });

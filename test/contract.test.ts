@@ -10,6 +10,11 @@ import { fileURLToPath } from "node:url";
 import { Ajv, type ValidateFunction } from "ajv";
 import addFormatsModule from "ajv-formats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describeEndpoint, ENDPOINTS, type Endpoint, type EndpointName } from "../src/client/endpoints.js";
+import { expandEndpoint } from "../src/client/routes.js";
+import { createSandbox } from "../src/sandbox/handler.js";
+import { SANDBOX_ROUTES } from "../src/sandbox/routes.js";
+import { TOOLS } from "../src/tools/registry.js";
 import { CUSTOM_CERT, FREE_ZONE, type Harness, PACK, startHarness, TOKEN, ZONE } from "./helpers/harness.js";
 
 const SPEC_PATH = fileURLToPath(new URL("../contract/cloudflare-ssl-openapi.extract.json", import.meta.url));
@@ -128,6 +133,64 @@ function checkRequest(entry: Harness["fake"]["log"][number]) {
   }
   if (entry.method === "DELETE") expect(entry.body, "DELETE sends no body, as the SDK does").toBeUndefined();
 }
+
+describe("the endpoint table", () => {
+  const rows = Object.entries(ENDPOINTS) as [EndpointName, Endpoint][];
+
+  it.each(rows)("%s: its params are its path's, in order", (_, endpoint) => {
+    const inPath = [...endpoint.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
+    expect([...endpoint.params]).toEqual(inPath);
+  });
+
+  it.each(rows)("%s is an operation of the contract, or says whose API it is", (name, endpoint) => {
+    const operation = spec.paths[endpoint.path]?.[endpoint.method.toLowerCase()];
+    if (endpoint.outsideContract !== undefined) {
+      expect(
+        spec.paths[endpoint.path],
+        `${name} is in the extract: drop its outsideContract`,
+      ).toBeUndefined();
+      expect(endpoint.outsideContract).toMatch(/ API/);
+      return;
+    }
+    expect(operation, `${describeEndpoint(name)} is not an operation of the contract`).toBeDefined();
+    const declared = (operation?.parameters ?? []).filter((p) => p.in === "path").map((p) => p.name);
+    expect(declared.sort()).toEqual([...endpoint.params].sort());
+  });
+
+  it("covers every operation of the contract, each once", () => {
+    const inTable = rows.map(([, e]) => `${e.method} ${e.path}`);
+    expect(new Set(inTable).size, "two rows name the same endpoint").toBe(inTable.length);
+    const inContract = Object.entries(spec.paths).flatMap(([path, item]) =>
+      Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`),
+    );
+    expect(inContract.filter((op) => !inTable.includes(op))).toEqual([]);
+  });
+
+  it("every endpoint a tool names is served by the sandbox under the same name", () => {
+    const named = new Set(TOOLS.map((t) => t.endpoint));
+    expect([...named].filter((name) => SANDBOX_ROUTES[name] === undefined)).toEqual([]);
+  });
+
+  it("an endpoint the sandbox does not serve answers No route, as an unknown path does", async () => {
+    const sandbox = createSandbox({ token: TOKEN });
+    const unserved = rows.filter(([name]) => SANDBOX_ROUTES[name] === undefined);
+    expect(unserved.map(([name]) => name).sort()).toEqual([
+      "listAccounts",
+      "verifyAccountToken",
+      "verifyUserToken",
+    ]);
+    for (const [name] of unserved) {
+      const { path } = expandEndpoint(name, { account_id: "a".repeat(32) });
+      const response = await sandbox.handle(
+        new Request(`https://sandbox.test/client/v4${path}`, {
+          headers: { authorization: `Bearer ${TOKEN}` },
+        }),
+      );
+      expect(response.status, name).toBe(404);
+      expect(((await response.json()) as { errors: { code: number }[] }).errors[0]?.code, name).toBe(7000);
+    }
+  });
+});
 
 describe("requests the tools send", () => {
   let h: Harness;

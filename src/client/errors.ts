@@ -1,4 +1,4 @@
-// Typed failures of the Cloudflare client. They carry facts; src/errors.ts turns them into tool results.
+// Typed failures of the Cloudflare client. They carry facts; src/core/present.ts turns them into tool results.
 
 export interface ApiMessage {
   code: number;

@@ -1,9 +1,8 @@
-// A route is data: `METHOD /path/{param}`. This is the one place a path is built, and every path parameter
-// is encoded here, so no argument can add `/`, `?`, `#` or `..` to a request.
+// The one place a path is built from an endpoint of the table (endpoints.ts). Every path parameter is encoded
+// here, so no argument can add `/`, `?`, `#` or `..` to a request.
+import { ENDPOINTS, type Endpoint, type EndpointName, type HttpMethod } from "./endpoints.js";
 
-export type HttpMethod = "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
-export type Route = `${HttpMethod} /${string}`;
-export type ReadRoute = `GET /${string}`;
+export type { HttpMethod } from "./endpoints.js";
 
 export class RouteParameterMissing extends Error {
   override name = "RouteParameterMissing";
@@ -13,23 +12,15 @@ export class RouteParameterMissing extends Error {
 }
 
 /** The method, the expanded path, and the names of the parameters the path used. */
-export function expandRoute(
-  route: Route,
+export function expandEndpoint(
+  name: EndpointName,
   params: Readonly<Record<string, unknown>>,
-): { method: HttpMethod; path: string; used: string[] } {
-  const space = route.indexOf(" ");
-  const method = route.slice(0, space) as HttpMethod;
-  const used: string[] = [];
-  const path = route.slice(space + 1).replace(/\{(\w+)\}/g, (_, name: string) => {
-    const value = params[name];
-    if (typeof value !== "string" || value === "") throw new RouteParameterMissing(name);
-    used.push(name);
+): { method: HttpMethod; path: string; used: readonly string[] } {
+  const endpoint: Endpoint = ENDPOINTS[name];
+  const path = endpoint.path.replace(/\{(\w+)\}/g, (_, parameter: string) => {
+    const value = params[parameter];
+    if (typeof value !== "string" || value === "") throw new RouteParameterMissing(parameter);
     return encodeURIComponent(value);
   });
-  return { method, path, used };
-}
-
-/** The parameter names a route's path needs. */
-export function routeParameters(route: Route): string[] {
-  return [...route.matchAll(/\{(\w+)\}/g)].map((m) => m[1] as string);
+  return { method: endpoint.method, path, used: endpoint.params };
 }

@@ -1,8 +1,8 @@
 // Reads every setting of the table from argv and env: a flag wins over its variable, an empty variable is
 // unset, and a malformed value is an error that names where it came from. Knows types, not meanings.
+import { BOOLEAN_FIX, parseBoolean } from "./boolean.js";
 import { ConfigError } from "./error.js";
 import { COMMANDS, SETTINGS, type Setting, type SettingName, type SettingValues } from "./settings.js";
-import { readSwitch } from "./switch.js";
 
 export type Env = Record<string, string | undefined>;
 
@@ -56,16 +56,24 @@ export function readSettings(
     const fromEnv = envRaw !== undefined && envRaw.trim() !== "" ? envRaw : undefined;
     const source = onLine?.flag ?? (fromEnv !== undefined ? (setting.env as string) : undefined);
     if (source !== undefined) given[name] = source;
-    values[name] = convert(setting, onLine?.raw ?? (fromEnv !== undefined ? [fromEnv] : []), source ?? "");
+    values[name] = settingValue(
+      setting,
+      onLine?.raw ?? (fromEnv !== undefined ? [fromEnv] : []),
+      source ?? "",
+    );
   }
   return { kind: "run", values: values as SettingValues, given };
 }
 
-function convert(setting: Setting, raw: string[], source: string): unknown {
+/**
+ * A setting's value from the texts given for it (the last wins; a list takes them all), or its default when
+ * none is: the same conversion and checks in every runtime. `source` names where they came from, for errors.
+ */
+export function settingValue(setting: Setting, raw: readonly string[], source: string): unknown {
   const text = raw.at(-1);
   switch (setting.type) {
     case "boolean":
-      return text === undefined ? false : toBoolean(text, source);
+      return text === undefined ? (setting.default ?? false) : toBoolean(text, source);
     case "integer":
       return text === undefined ? setting.default : toInteger(text, source, setting);
     case "string": {
@@ -83,9 +91,10 @@ function convert(setting: Setting, raw: string[], source: string): unknown {
 }
 
 function toBoolean(raw: string, source: string): boolean {
-  const value = readSwitch(raw);
-  if (value !== undefined) return value;
-  throw new ConfigError(`${source}=${JSON.stringify(raw)} is not a boolean; use true or false`);
+  const value = parseBoolean(raw);
+  if (value === undefined)
+    throw new ConfigError(`${source}=${JSON.stringify(raw)} is not a boolean; ${BOOLEAN_FIX}`);
+  return value;
 }
 
 function toInteger(raw: string, source: string, { min, max }: { min: number; max: number }): number {

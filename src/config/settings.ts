@@ -1,5 +1,6 @@
-// Every setting, once: its flag, its variable, its type, default and check, its help line, and the modes it
-// applies to. The parser, `--help` and the README's configuration table are all generated from this table.
+// Every setting, once: its flag, its variable, its Worker var, its type, default and check, its help line, and
+// the modes it applies to. The Node parser, the Worker's reader (worker-env.ts), `--help` and
+// docs/configuration.md all come from this table, so both runtimes share names, defaults and grammar.
 import { allowedHost, allowedOrigin, listenAddress } from "./addresses.js";
 import { checkBaseUrl, DEFAULT_BASE_URL } from "./base-url.js";
 import { checkApprovalKey, checkToken } from "./credentials.js";
@@ -10,15 +11,21 @@ export type Mode = "stdio" | "http";
 interface Common {
   flag?: `--${string}`;
   short?: `-${string}`;
+  /** The Node process's environment variable. */
   env?: string;
-  /** One line for `--help` and the README, without a final period; range and default are added to it. */
+  /** The Worker's var of the same setting (wrangler.jsonc `vars`; a secret is put with `wrangler secret put`). */
+  worker?: string;
+  /** One line for `--help` and the docs, without a final period; range and default are added to it. */
   help: string;
+  /** Where the Node process reads it; a Worker-only setting has none. */
   modes: readonly Mode[];
   /** Never echoed: errors name the variable, not its value. Secrets have no flag (argv is visible to `ps`). */
   secret?: boolean;
 }
 export interface BooleanSetting extends Common {
   type: "boolean";
+  /** When unset; false unless said. */
+  default?: boolean;
 }
 export interface IntegerSetting extends Common {
   type: "integer";
@@ -47,6 +54,7 @@ export type Setting = BooleanSetting | IntegerSetting | StringSetting | ListSett
 const ANY: readonly Mode[] = ["stdio", "http"];
 const HTTP: readonly Mode[] = ["http"];
 const STDIO: readonly Mode[] = ["stdio"];
+const WORKER_ONLY: readonly Mode[] = [];
 
 export const SETTINGS = {
   apiToken: {
@@ -75,6 +83,7 @@ export const SETTINGS = {
     type: "string",
     env: "CLOUDFLARE_BASE_URL",
     help: "API base URL, path prefix kept; plain http is refused unless the host is loopback",
+    worker: "CLOUDFLARE_BASE_URL",
     default: DEFAULT_BASE_URL,
     check: checkBaseUrl,
     modes: ANY,
@@ -90,6 +99,7 @@ export const SETTINGS = {
     type: "boolean",
     flag: "--read-only",
     env: "CLOUDFLARE_SSL_MCP_READ_ONLY",
+    worker: "READ_ONLY",
     help: "Register only the tools that change nothing",
     modes: ANY,
   },
@@ -183,6 +193,7 @@ export const SETTINGS = {
     type: "list",
     flag: "--allowed-origins",
     env: "CLOUDFLARE_SSL_MCP_ALLOWED_ORIGINS",
+    worker: "ALLOWED_ORIGINS",
     placeholder: "<list>",
     help: "Comma-separated browser origins allowed to call (null is never allowed)",
     example: "https://app.example.com,http://localhost:5173",
@@ -192,10 +203,24 @@ export const SETTINGS = {
   approvalKey: {
     type: "string",
     env: "CLOUDFLARE_SSL_MCP_APPROVAL_KEY",
+    worker: "APPROVAL_KEY",
     help: "Secret of at least 32 characters that signs approvals, so that every instance sharing it accepts them; a random one per process when unset",
     check: checkApprovalKey,
     secret: true,
     modes: ANY,
+  },
+  sandboxEndpoint: {
+    type: "boolean",
+    worker: "SANDBOX_ENABLED",
+    help: "Serve POST /sandbox/mcp, the simulated API anyone can try without a token",
+    default: true,
+    modes: WORKER_ONLY,
+  },
+  oauth: {
+    type: "boolean",
+    worker: "OAUTH_ENABLED",
+    help: "Turn on sign-in for chat apps (OAuth); needs a KV namespace bound as OAUTH_KV. While off, nothing about OAuth is served or advertised",
+    modes: WORKER_ONLY,
   },
 } as const satisfies Record<string, Setting>;
 

@@ -1,9 +1,9 @@
-// What every tool does: check the arguments, obtain approval where needed, expand the route, call the
+// What every tool does: check the arguments, obtain approval where needed, expand the endpoint, call the
 // client, shape the result, and turn any failure into a tool result.
 import type { CallToolResult, InputRequiredResult, ServerContext } from "@modelcontextprotocol/server";
 import type { z } from "zod";
 import type { CloudflareClient } from "../client/cloudflare.js";
-import { expandRoute } from "../client/routes.js";
+import { expandEndpoint } from "../client/routes.js";
 import { UnexpectedAnswer, UsageError } from "../lib/failures.js";
 import { outputOf } from "../tools/definition.js";
 import { asRecord } from "../tools/outputs.js";
@@ -108,8 +108,8 @@ function contextFor(ctx: ServerContext, deps: RunnerDeps, progress: ToolContext[
     signal,
     now: deps.now,
     progress,
-    read: (route, params, query) => {
-      const { method, path } = expandRoute(route, params);
+    read: (endpoint, params, query) => {
+      const { method, path } = expandEndpoint(endpoint, params);
       return deps.client.request({
         method,
         path,
@@ -122,14 +122,14 @@ function contextFor(ctx: ServerContext, deps: RunnerDeps, progress: ToolContext[
   };
 }
 
-/** The default request: path parameters from the route, what is left to the query (GET) or body. */
+/** The default request: path parameters from the endpoint, what is left to the query (GET) or body. */
 async function callRoute(
   spec: ToolSpec,
   args: Record<string, unknown>,
   ctx: ToolContext,
   deps: RunnerDeps,
 ): Promise<Record<string, unknown>> {
-  const { method, path, used } = expandRoute(spec.route, args);
+  const { method, path, used } = expandEndpoint(spec.endpoint, args);
   const rest: Record<string, unknown> = { ...args };
   delete rest.confirm;
   for (const name of used) delete rest[name];

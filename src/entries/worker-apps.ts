@@ -22,9 +22,8 @@ export interface WorkerApps {
   mcp: McpApp;
 }
 
-/** Cloudflare's own budget per user; kept per credential, and per isolate (isolates share nothing). */
-const RATE_BUDGET: RateBudget = { requests: 1200, windowMs: 5 * 60_000 };
-const TIMEOUT_MS = 30_000;
+/** The rate window of Cloudflare's own budget per user. */
+const RATE_WINDOW_MS = 5 * 60_000;
 const SANDBOX_TOKEN = "sandbox-token";
 const SANDBOX_API_PATH = "/client/v4";
 export const SANDBOX_PREFIX = "/sandbox";
@@ -38,8 +37,10 @@ export function buildWorkerApps(settings: WorkerSettings): WorkerApps {
     client: clientSettings(
       settings.baseUrl,
       fetchSender((input, init) => fetch(input, init)),
+      settings.timeoutMs,
     ),
-    budgets: new RateBudgets(RATE_BUDGET),
+    // Kept per credential, and per isolate (isolates share nothing); the settings table's default is Cloudflare's.
+    budgets: new RateBudgets(rateBudget(settings.rateLimit)),
   };
   // The simulated API is built with the first sandbox call, and lives in this isolate's memory.
   let simulated: ReturnType<typeof createSandbox> | undefined;
@@ -51,6 +52,7 @@ export function buildWorkerApps(settings: WorkerSettings): WorkerApps {
         simulated ??= createSandbox({ token: SANDBOX_TOKEN, basePath: SANDBOX_API_PATH });
         return simulated.handle(new Request(input, init));
       }),
+      settings.timeoutMs,
     ),
     // Nothing real to protect, and one shared credential: a budget would only make visitors queue.
     budgets: new RateBudgets(null),
@@ -79,6 +81,10 @@ export function buildWorkerApps(settings: WorkerSettings): WorkerApps {
   return { mcp };
 }
 
-function clientSettings(baseUrl: string, send: Send): ClientSettings {
-  return { baseUrl, send, timeoutMs: TIMEOUT_MS, userAgent: `${NAME}/${VERSION}` };
+function rateBudget(requests: number): RateBudget | null {
+  return requests === 0 ? null : { requests, windowMs: RATE_WINDOW_MS };
+}
+
+function clientSettings(baseUrl: string, send: Send, timeoutMs: number): ClientSettings {
+  return { baseUrl, send, timeoutMs, userAgent: `${NAME}/${VERSION}` };
 }

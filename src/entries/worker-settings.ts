@@ -1,24 +1,13 @@
-// The Worker's settings, read from its vars and secrets (wrangler.jsonc, `wrangler secret put`) with the same
-// checks the Node entry applies to its flags. A bad value makes every MCP request fail with a message naming
-// the var and the fix, rather than serve with a setting the deployer did not mean.
-import { allowedOrigin } from "../config/addresses.js";
-import { checkBaseUrl, DEFAULT_BASE_URL } from "../config/base-url.js";
-import { checkApprovalKey } from "../config/credentials.js";
-import { ConfigError } from "../config/error.js";
+// The Worker's settings, read from its vars and secrets (wrangler.jsonc, `wrangler secret put`) by the same
+// settings table, with the same checks and defaults, as the Node entry's flags and variables. A bad value
+// makes every MCP request fail with a message naming the var and the fix, rather than serve with a setting
+// the deployer did not mean.
+import { SETTINGS } from "../config/settings.js";
+import { type WorkerVars, workerValue } from "../config/worker-env.js";
 import type { SpentApprovalsNamespace } from "./worker-nonces.js";
 
-/** The vars and secrets the Worker reads; every one is optional. */
-export interface WorkerEnv {
-  /** Overrides the Cloudflare API base: https, or plain http to loopback only (tests, a local fake). */
-  CLOUDFLARE_BASE_URL?: string;
-  /** Secret (32+ characters) that signs approvals, so a plan approved in one isolate is accepted in another. */
-  APPROVAL_KEY?: string;
-  /** Comma-separated origins (scheme://host[:port]) whose browser pages may call the MCP endpoints. */
-  ALLOWED_ORIGINS?: string;
-  /** "true": every endpoint serves the read tools only. */
-  READ_ONLY?: string;
-  /** "false" turns off POST /sandbox/mcp. */
-  SANDBOX_ENABLED?: string;
+/** The vars and secrets the Worker reads (docs/configuration.md lists them), and its bindings; all optional. */
+export interface WorkerEnv extends WorkerVars {
   /** The Durable Object binding (wrangler.jsonc) where spent approvals are kept for every isolate. */
   SPENT_APPROVALS?: SpentApprovalsNamespace;
 }
@@ -29,34 +18,25 @@ export interface WorkerSettings {
   approvalKey?: string;
   allowedOrigins: string[];
   readOnly: boolean;
+  /** Whether POST /sandbox/mcp is served. */
   sandbox: boolean;
+  /** Each attempt's limit on a Cloudflare request, as the Node server's default. */
+  timeoutMs: number;
+  /** Requests per 5 minutes per credential, as the Node server's default (Cloudflare's own limit). */
+  rateLimit: number;
   /** Undefined: each isolate keeps the approvals spent through it in its own memory. */
   spentApprovals?: SpentApprovalsNamespace;
 }
 
 export function workerSettings(env: WorkerEnv): WorkerSettings {
-  const approvalKey = present(env.APPROVAL_KEY);
   return {
-    baseUrl: checkBaseUrl(present(env.CLOUDFLARE_BASE_URL) ?? DEFAULT_BASE_URL, "CLOUDFLARE_BASE_URL"),
-    approvalKey: approvalKey === undefined ? undefined : checkApprovalKey(approvalKey, "APPROVAL_KEY"),
-    allowedOrigins: (env.ALLOWED_ORIGINS ?? "")
-      .split(",")
-      .filter((entry) => entry.trim() !== "")
-      .map((entry) => allowedOrigin(entry, "ALLOWED_ORIGINS")),
-    readOnly: flag(env.READ_ONLY, "READ_ONLY", false),
-    sandbox: flag(env.SANDBOX_ENABLED, "SANDBOX_ENABLED", true),
+    baseUrl: workerValue(env, "baseUrl"),
+    approvalKey: workerValue(env, "approvalKey"),
+    allowedOrigins: workerValue(env, "allowedOrigins"),
+    readOnly: workerValue(env, "readOnly"),
+    sandbox: workerValue(env, "sandboxEndpoint"),
+    timeoutMs: SETTINGS.timeoutMs.default,
+    rateLimit: SETTINGS.rateLimit.default,
     spentApprovals: env.SPENT_APPROVALS,
   };
-}
-
-function present(value: string | undefined): string | undefined {
-  return value === undefined || value.trim() === "" ? undefined : value;
-}
-
-function flag(value: string | undefined, name: string, unset: boolean): boolean {
-  const text = value?.trim().toLowerCase() ?? "";
-  if (text === "") return unset;
-  if (text === "true") return true;
-  if (text === "false") return false;
-  throw new ConfigError(`${name}=${JSON.stringify(value)} is not a switch; set it to "true" or "false"`);
 }

@@ -1,6 +1,14 @@
 // What Cloudflare says about a token a user hands the sign-in: whether it verifies (as a user token, or as an
 // account-owned token, whose verify endpoint sits under its account), and which zones it reaches. Nothing
-// returned here carries the token: reasons name Cloudflare's error codes only.
+// returned here carries the token: reasons name Cloudflare's error codes only. The calls go through the one
+// API client (its sender, deadline and redaction), to endpoints of the one endpoint table.
+import { CloudflareClient } from "../client/cloudflare.js";
+import type { EndpointName } from "../client/endpoints.js";
+import { CloudflareApiError, TransportError } from "../client/errors.js";
+import { expandEndpoint } from "../client/routes.js";
+import { fetchSender } from "../client/send-fetch.js";
+import { redactorFor } from "../core/redact.js";
+import { NAME, VERSION } from "../version.js";
 
 const TIMEOUT_MS = 10_000;
 const ACCOUNT_ID = /^[0-9a-f]{32}$/;
@@ -42,14 +50,14 @@ export function isAccountId(value: string): boolean {
 
 /** Verifies a token whose kind is known: a user token, or an account-owned token of `accountId`. */
 export function verifyToken(apiBase: string, token: string, accountId?: string): Promise<Verification> {
-  if (accountId === undefined) return verifyAt(apiBase, token, "/user/tokens/verify");
+  if (accountId === undefined) return verifyAt(apiBase, token, "verifyUserToken");
   if (!isAccountId(accountId)) {
     return Promise.resolve({
       kind: "refused",
       reason: "The account id must be 32 hexadecimal characters (0-9, a-f).",
     });
   }
-  return verifyAt(apiBase, token, `/accounts/${accountId}/tokens/verify`, accountId);
+  return verifyAt(apiBase, token, "verifyAccountToken", accountId);
 }
 
 /**
@@ -75,10 +83,10 @@ export async function identifyToken(
 async function verifyAt(
   apiBase: string,
   token: string,
-  path: string,
+  endpoint: "verifyUserToken" | "verifyAccountToken",
   accountId?: string,
 ): Promise<Verification> {
-  const answer = await get(apiBase, path, token);
+  const answer = await get(apiBase, token, endpoint, { account_id: accountId });
   if (answer === undefined) return { kind: "unavailable", reason: "Cloudflare could not be reached." };
   if (answer.status === 429 || answer.status >= 500) {
     return { kind: "unavailable", reason: `Cloudflare answered HTTP ${answer.status}; try again shortly.` };
@@ -97,7 +105,7 @@ async function verifyAt(
 }
 
 async function accountsOf(apiBase: string, token: string): Promise<string[]> {
-  const answer = await get(apiBase, `/accounts?per_page=${MAX_ACCOUNTS_TRIED}`, token);
+  const answer = await get(apiBase, token, "listAccounts", {}, { per_page: MAX_ACCOUNTS_TRIED });
   if (!answer?.success || !Array.isArray(answer.result)) return [];
   return answer.result
     .map((account: { id?: unknown }) => account?.id)
@@ -107,7 +115,7 @@ async function accountsOf(apiBase: string, token: string): Promise<string[]> {
 
 /** The zones the token can see, first page only: enough for the user to recognise what they connect. */
 export async function zonesReached(apiBase: string, token: string): Promise<ZoneReach> {
-  const answer = await get(apiBase, "/zones?per_page=50", token);
+  const answer = await get(apiBase, token, "listZones", {}, { per_page: 50 });
   if (answer === undefined) return { kind: "failed", reason: "Cloudflare could not be reached." };
   if (!answer.success || !Array.isArray(answer.result)) {
     return { kind: "failed", reason: `Cloudflare did not list zones (${describe(answer)}).` };
@@ -128,32 +136,50 @@ function describe(answer: Answer): string {
   return `HTTP ${answer.status}${codes}`;
 }
 
-/** A GET with the token; `undefined` when no HTTP answer came back. The global fetch is looked up per call. */
-async function get(apiBase: string, path: string, token: string): Promise<Answer | undefined> {
-  let response: Response;
+/**
+ * A GET with the token; `undefined` when no HTTP answer came back. One attempt only: the person at the sign-in
+ * page gets an answer at once and may try again. The global fetch is looked up per call.
+ */
+async function get(
+  apiBase: string,
+  token: string,
+  endpoint: EndpointName,
+  params: Record<string, string | undefined>,
+  query?: Record<string, number>,
+): Promise<Answer | undefined> {
+  const client = new CloudflareClient({
+    baseUrl: apiBase,
+    credentials: { token },
+    send: fetchSender((input, init) => fetch(input, init)),
+    timeoutMs: TIMEOUT_MS,
+    userAgent: `${NAME}/${VERSION}`,
+    maxAttempts: 1,
+    redact: redactorFor({ token }).text,
+  });
+  const { method, path } = expandEndpoint(endpoint, params);
   try {
-    response = await fetch(`${apiBase}${path}`, {
-      headers: { authorization: `Bearer ${token}`, accept: "application/json" },
-      redirect: "manual",
-      signal: AbortSignal.timeout(TIMEOUT_MS),
-    });
-  } catch {
-    return undefined;
+    const response = await client.request({ method, path, query, effect: "none" });
+    return {
+      status: response.status,
+      success: true,
+      result: response.result ?? null,
+      codes: [],
+      info: response.resultInfo,
+    };
+  } catch (error) {
+    const codes = (messages: { code: number }[]) => messages.map((m) => m.code).filter((code) => code !== 0);
+    if (error instanceof CloudflareApiError) {
+      return {
+        status: error.status,
+        success: false,
+        result: null,
+        codes: codes(error.errors),
+        info: undefined,
+      };
+    }
+    if (!(error instanceof TransportError)) throw error;
+    // An answer that is not the v4 envelope (an HTML error page, a redirect): its status alone decides.
+    if (error.status === undefined) return undefined;
+    return { status: error.status, success: false, result: null, codes: [], info: undefined };
   }
-  let body: { success?: unknown; result?: unknown; errors?: unknown; result_info?: unknown } = {};
-  try {
-    body = (await response.json()) as typeof body;
-  } catch {
-    // Not the v4 envelope (an HTML error page, say): the status alone decides.
-  }
-  const codes = Array.isArray(body.errors)
-    ? body.errors.map((error: { code?: unknown }) => error?.code).filter((code) => typeof code === "number")
-    : [];
-  return {
-    status: response.status,
-    success: body.success === true,
-    result: body.result ?? null,
-    codes: codes as number[],
-    info: body.result_info,
-  };
 }

@@ -1,17 +1,14 @@
 // What the OAuth sign-in reads from the Worker's environment, and the one origin a request is served under.
 // OAuth stays off unless the deployer turns it on, so a deployment that never asked for it advertises none.
+// OAUTH_ENABLED and CLOUDFLARE_BASE_URL are read by the settings table, as every other var of the Worker.
 import { isLoopbackHost } from "../config/addresses.js";
-import { checkBaseUrl, DEFAULT_BASE_URL } from "../config/base-url.js";
 import { ConfigError } from "../config/error.js";
+import { type WorkerVars, workerValue } from "../config/worker-env.js";
 
 /** The vars and bindings the OAuth layer reads; the rest of the Worker's env passes through untouched. */
-export interface OAuthEnv {
-  /** "true" turns the sign-in on; unset or "false" leaves the Worker as if OAuth did not exist. */
-  OAUTH_ENABLED?: string;
+export interface OAuthEnv extends Pick<WorkerVars, "OAUTH_ENABLED" | "CLOUDFLARE_BASE_URL"> {
   /** The KV namespace of grants, clients and tokens (wrangler.jsonc `kv_namespaces`). */
   OAUTH_KV?: object;
-  /** Overrides the Cloudflare API base, as for the MCP endpoints; only tests and local runs set it. */
-  CLOUDFLARE_BASE_URL?: string;
 }
 
 export type OAuthMode =
@@ -20,26 +17,19 @@ export type OAuthMode =
   | { kind: "broken"; problem: string };
 
 export function oauthMode(env: OAuthEnv): OAuthMode {
-  const raw = env.OAUTH_ENABLED?.trim().toLowerCase() ?? "";
-  if (raw === "" || raw === "false") return { kind: "off" };
-  if (raw !== "true") {
-    return {
-      kind: "broken",
-      problem: `OAUTH_ENABLED=${JSON.stringify(env.OAUTH_ENABLED)} is not a switch; set it to "true" or "false" in wrangler.jsonc vars.`,
-    };
-  }
-  if (!env.OAUTH_KV) {
-    return {
-      kind: "broken",
-      problem:
-        'OAUTH_ENABLED is "true" but no KV namespace is bound as OAUTH_KV; declare it in wrangler.jsonc: "kv_namespaces": [{ "binding": "OAUTH_KV" }].',
-    };
-  }
   try {
-    const base = env.CLOUDFLARE_BASE_URL?.trim() ? env.CLOUDFLARE_BASE_URL : DEFAULT_BASE_URL;
-    return { kind: "on", apiBase: checkBaseUrl(base, "CLOUDFLARE_BASE_URL") };
+    if (!workerValue(env, "oauth")) return { kind: "off" };
+    if (!env.OAUTH_KV) {
+      return {
+        kind: "broken",
+        problem:
+          'OAUTH_ENABLED is on but no KV namespace is bound as OAUTH_KV; declare it in wrangler.jsonc: "kv_namespaces": [{ "binding": "OAUTH_KV" }].',
+      };
+    }
+    return { kind: "on", apiBase: workerValue(env, "baseUrl") };
   } catch (error) {
-    if (error instanceof ConfigError) return { kind: "broken", problem: error.message };
+    if (error instanceof ConfigError)
+      return { kind: "broken", problem: `${error.message} (in wrangler.jsonc vars).` };
     throw error;
   }
 }

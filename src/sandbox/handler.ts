@@ -1,10 +1,11 @@
 // The sandbox as a fetch-style handler: a Request in, a Response out, in-process. It keeps the v4 envelope,
 // the API's authentication and the contract's rules; `node.ts` serves it over HTTP for `--sandbox`, and a
 // Worker can call it directly. Nothing here is specific to one runtime.
+import { ENDPOINTS, type Endpoint, type EndpointName } from "../client/endpoints.js";
 import { packFor, type SandboxContext, zoneFor } from "./context.js";
 import { ApiFailure, fail, noRoute } from "./failure.js";
 import { limitsFrom, type SandboxLimits } from "./limits.js";
-import { type Answer, listZones, ROUTES, type Route } from "./routes.js";
+import { type Answer, SANDBOX_ROUTES, type SandboxRoute } from "./routes.js";
 import { seedZones } from "./seed.js";
 import type { Zone } from "./state.js";
 
@@ -31,52 +32,57 @@ export interface Sandbox {
 }
 
 interface CompiledRoute {
-  route: Route;
+  method: string;
+  route: SandboxRoute;
   regex: RegExp;
-  names: string[];
+  names: readonly string[];
 }
 
-const COMPILED: CompiledRoute[] = ROUTES.map((route) => {
-  const names: string[] = [];
-  const source = route.pattern
+// Each endpoint the sandbox serves, matched by the path template the endpoint table gives it.
+const COMPILED: CompiledRoute[] = Object.entries(SANDBOX_ROUTES).map(([name, route]) => {
+  const endpoint: Endpoint = ENDPOINTS[name as EndpointName];
+  const source = endpoint.path
     .split("/")
-    .map((segment) => {
-      if (!segment.startsWith(":")) return segment.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-      names.push(segment.slice(1));
-      return "([^/]+)";
-    })
+    .map((segment) =>
+      /^\{\w+\}$/.test(segment) ? "([^/]+)" : segment.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"),
+    )
     .join("/");
-  return { route, regex: new RegExp(`^${source}$`), names };
+  return {
+    method: endpoint.method,
+    route: route as SandboxRoute,
+    regex: new RegExp(`^${source}$`),
+    names: endpoint.params,
+  };
 });
 
 function dispatch(ctx: SandboxContext, method: string, path: string, query: URLSearchParams, body: unknown) {
-  if (method === "GET" && path === "/zones") return listZones(ctx, query);
-  const match = /^\/zones\/([^/]+)(\/.*)$/.exec(path);
-  if (!match) throw noRoute();
   // The zone is checked before the route, as the API does.
-  const zone = zoneFor(ctx, decodeURIComponent(match[1] as string));
-  const rest = match[2] as string;
+  const zonePath = /^\/zones\/([^/]+)\//.exec(path);
+  const zone = zonePath ? zoneFor(ctx, decodeURIComponent(zonePath[1] as string)) : undefined;
   const matching = COMPILED.flatMap((compiled) => {
-    const found = compiled.regex.exec(rest);
+    const found = compiled.regex.exec(path);
     return found ? [{ compiled, values: found.slice(1) }] : [];
   });
   if (matching.length === 0) throw noRoute();
-  // A literal path (…/order) wins over a parameter (…/:pack) at the same place.
+  // A literal path (…/order) wins over a parameter (…/{certificate_pack_id}) at the same place.
   const fewest = Math.min(...matching.map((m) => m.compiled.names.length));
   const candidates = matching.filter((m) => m.compiled.names.length === fewest);
   // The routes left match the same path with the same segments; the first one's are everyone's.
   const { compiled, values } = candidates[0] as (typeof candidates)[number];
-  const segments = compiled.names.map((name, i) => [name, values[i] as string] as const);
-  const packSegment = segments.find(([name]) => name === "pack")?.[1];
-  const pack = packSegment === undefined ? undefined : packFor(ctx, zone, decodeURIComponent(packSegment));
-  const route = candidates.find((m) => m.compiled.route.method === method)?.compiled.route;
-  if (!route)
+  const params = Object.fromEntries(
+    compiled.names.map((name, i) => [name, decodeURIComponent(values[i] as string)]),
+  );
+  const chosen = candidates.find((m) => m.compiled.method === method)?.compiled.route;
+  if (chosen && "above" in chosen) return chosen.handler({ ctx, query });
+  if (!zone) throw noRoute();
+  const packFirst = candidates.some((m) => "packFirst" in m.compiled.route && m.compiled.route.packFirst);
+  const pack = packFirst ? packFor(ctx, zone, params.certificate_pack_id as string) : undefined;
+  if (!chosen)
     throw new ApiFailure(405, [{ code: 7001, message: `Method ${method} not allowed for this route` }]);
-  if (route.needsBody && (body === null || typeof body !== "object" || Array.isArray(body))) {
+  if (chosen.needsBody && (body === null || typeof body !== "object" || Array.isArray(body))) {
     throw fail(400, 1400, "A JSON object body is required");
   }
-  const params = Object.fromEntries(segments.map(([name, value]) => [name, decodeURIComponent(value)]));
-  return route.handler({ ctx, zone, params, pack, query, body: (body ?? {}) as Record<string, unknown> });
+  return chosen.handler({ ctx, zone, params, pack, query, body: (body ?? {}) as Record<string, unknown> });
 }
 
 function authenticate(headers: Headers, options: SandboxOptions): void {

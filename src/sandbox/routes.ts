@@ -1,5 +1,7 @@
-// The API's routes as a table: each is a method, a path below /zones/{zone_id} and what it does. The one
-// route above a zone, the zone list, is `listZones`.
+// The sandbox's handlers, keyed by the names of the endpoint table (src/client/endpoints.ts): the table says
+// where each endpoint lives, this file what the simulated API does there. Endpoints it does not serve (token
+// verification, accounts) answer "No route", as an unknown path does.
+import type { ENDPOINTS, EndpointName } from "../client/endpoints.js";
 import { packFor, packsOf, type SandboxContext } from "./context.js";
 import { CertificateParseError, readPemCertificate } from "./der.js";
 import { fail } from "./failure.js";
@@ -15,27 +17,34 @@ export interface Answer {
 export interface RouteCall {
   ctx: SandboxContext;
   zone: Zone;
-  /** The path's `:name` segments, percent-decoded. */
+  /** The path's parameters, percent-decoded, by the names the endpoint table gives them. */
   params: Record<string, string>;
-  /** The pack a `:pack` segment names, looked up before the method and body are checked. */
+  /** The pack the path names, when the route looks it up first (`packFirst`). */
   pack?: Pack;
   query: URLSearchParams;
   /** The JSON body; `{}` when there is none. */
   body: Record<string, unknown>;
 }
 
-export interface Route {
-  method: string;
-  /**
-   * Below /zones/{zone_id}; `:name` matches one path segment. A `:pack` segment is looked up before the method
-   * and body are checked, so a missing pack is the error reported; a `:pack_id` is looked up by the handler,
-   * after the method and body.
-   */
-  pattern: string;
+/** A route below /zones/{zone_id}: the zone is looked up before anything else, as the API does. */
+export interface ZoneRoute {
   /** Refuse the call unless its body is a JSON object. */
   needsBody?: boolean;
+  /**
+   * Look up the `{certificate_pack_id}` before the method and body are checked, so that a missing pack is the
+   * error reported (as under certificate_packs); without it the handler looks it up, after them.
+   */
+  packFirst?: boolean;
   handler: (call: RouteCall) => Answer;
 }
+
+/** A route above any zone. */
+export interface TopRoute {
+  above: "zones";
+  handler: (call: { ctx: SandboxContext; query: URLSearchParams }) => Answer;
+}
+
+export type SandboxRoute = ZoneRoute | TopRoute;
 
 const onePage = (result: unknown[], perPage: number) => ({
   result,
@@ -48,7 +57,7 @@ const onePage = (result: unknown[], perPage: number) => ({
   },
 });
 
-export function listZones(ctx: SandboxContext, query: URLSearchParams): Answer {
+function listZones({ ctx, query }: { ctx: SandboxContext; query: URLSearchParams }): Answer {
   const name = query.get("name");
   const list = [...ctx.zones.values()]
     .filter((z) => !name || z.name === name)
@@ -153,7 +162,7 @@ function analyze({ ctx, body }: RouteCall): Answer {
 }
 
 function packOf(call: RouteCall): Pack {
-  if (!call.pack) throw new Error("a route without :pack asked for its pack");
+  if (!call.pack) throw new Error("a route without packFirst asked for its pack");
   return call.pack;
 }
 
@@ -189,7 +198,7 @@ function deletePack(call: RouteCall): Answer {
 }
 
 function changeValidation({ ctx, zone, params, body }: RouteCall): Answer {
-  const pack = packFor(ctx, zone, params.pack_id as string);
+  const pack = packFor(ctx, zone, params.certificate_pack_id as string);
   const wanted = body.validation_method;
   if (!["http", "cname", "txt", "email"].includes(String(wanted))) {
     throw fail(400, 1400, "validation_method must be http, cname, txt or email");
@@ -204,17 +213,19 @@ function changeValidation({ ctx, zone, params, body }: RouteCall): Answer {
   return { result: { status: pack.status, validation_method: wanted } };
 }
 
-export const ROUTES: Route[] = [
-  { method: "GET", pattern: "/ssl/certificate_packs", handler: listPacks },
-  {
-    method: "POST",
-    pattern: "/ssl/certificate_packs/order",
+/** An endpoint whose path names a zone gets a zone route; one above every zone, a top route. */
+export const SANDBOX_ROUTES: {
+  readonly [E in EndpointName]?: "zone_id" extends (typeof ENDPOINTS)[E]["params"][number]
+    ? ZoneRoute
+    : TopRoute;
+} = {
+  listZones: { above: "zones", handler: listZones },
+  listCertificatePacks: { handler: listPacks },
+  orderCertificatePack: {
     needsBody: true,
     handler: ({ ctx, zone, body }) => ({ result: packJson(zone, orderPack(ctx, zone, body)) }),
   },
-  {
-    method: "GET",
-    pattern: "/ssl/certificate_packs/quota",
+  getCertificatePackQuota: {
     handler: ({ ctx, zone }) => {
       const used = packsOf(ctx, zone).filter((p) => p.type === "advanced").length;
       return {
@@ -224,32 +235,17 @@ export const ROUTES: Route[] = [
       };
     },
   },
-  {
-    method: "GET",
-    pattern: "/ssl/certificate_packs/:pack",
+  getCertificatePack: {
+    packFirst: true,
     handler: (call) => ({ result: packJson(call.zone, packOf(call)) }),
   },
-  { method: "PATCH", pattern: "/ssl/certificate_packs/:pack", needsBody: true, handler: editPack },
-  { method: "DELETE", pattern: "/ssl/certificate_packs/:pack", handler: deletePack },
-  {
-    method: "GET",
-    pattern: "/ssl/recommendation",
-    handler: ({ ctx, zone }) => ({ result: automaticJson(zone, ctx.now()) }),
-  },
-  {
-    method: "GET",
-    pattern: "/settings/ssl_automatic_mode",
-    handler: ({ ctx, zone }) => ({ result: automaticJson(zone, ctx.now()) }),
-  },
-  { method: "PATCH", pattern: "/settings/ssl_automatic_mode", needsBody: true, handler: setAutomatic },
-  {
-    method: "GET",
-    pattern: "/ssl/universal/settings",
-    handler: ({ zone }) => ({ result: { enabled: zone.universal } }),
-  },
-  {
-    method: "PATCH",
-    pattern: "/ssl/universal/settings",
+  editCertificatePack: { packFirst: true, needsBody: true, handler: editPack },
+  deleteCertificatePack: { packFirst: true, handler: deletePack },
+  getRecommendation: { handler: ({ ctx, zone }) => ({ result: automaticJson(zone, ctx.now()) }) },
+  getAutomaticMode: { handler: ({ ctx, zone }) => ({ result: automaticJson(zone, ctx.now()) }) },
+  setAutomaticMode: { needsBody: true, handler: setAutomatic },
+  getUniversalSettings: { handler: ({ zone }) => ({ result: { enabled: zone.universal } }) },
+  editUniversalSettings: {
     needsBody: true,
     handler: ({ ctx, zone, body }) => {
       if (typeof body.enabled !== "boolean") throw fail(400, 1400, "enabled must be a boolean");
@@ -257,16 +253,14 @@ export const ROUTES: Route[] = [
       return { result: { enabled: zone.universal } };
     },
   },
-  {
-    method: "GET",
-    pattern: "/ssl/verification",
+  getVerification: {
     handler: ({ ctx, zone, query }) => {
       const retry = query.get("retry");
       if (retry !== null && retry !== "true") throw fail(400, 1400, "retry must be true");
       return { result: verificationJson(zone, packsOf(ctx, zone)) };
     },
   },
-  { method: "PATCH", pattern: "/ssl/verification/:pack_id", needsBody: true, handler: changeValidation },
-  { method: "POST", pattern: "/ssl/analyze", needsBody: true, handler: analyze },
-  { method: "PUT", pattern: "/custom_certificates/prioritize", needsBody: true, handler: prioritize },
-];
+  editVerificationMethod: { needsBody: true, handler: changeValidation },
+  analyzeCertificate: { needsBody: true, handler: analyze },
+  prioritizeCustomCertificates: { needsBody: true, handler: prioritize },
+};

@@ -11,7 +11,7 @@ export const analyzeTools = [
     // A POST that only reads: nothing is stored, so it is safe to repeat.
     kind: "read",
     idempotent: true,
-    route: "POST /zones/{zone_id}/ssl/analyze",
+    endpoint: "analyzeCertificate",
     effect: "none",
     permission: "SSL and Certificates: Read",
     input: z.strictObject({

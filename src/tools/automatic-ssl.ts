@@ -3,8 +3,6 @@ import { zoneId } from "./fields.js";
 import { automaticMode } from "./outputs.js";
 import { defineTool } from "./spec.js";
 
-const settingPath = "/zones/{zone_id}/settings/ssl_automatic_mode";
-
 export const automaticSslTools = [
   defineTool({
     name: "get_automatic_ssl_mode",
@@ -13,7 +11,7 @@ export const automaticSslTools = [
       "Whether Cloudflare picks the zone's SSL/TLS encryption mode itself (auto, with next_scheduled_scan) or the user set it (custom).",
     kind: "read",
     idempotent: true,
-    route: `GET ${settingPath}`,
+    endpoint: "getAutomaticMode",
     effect: "none",
     permission: "SSL and Certificates: Read",
     input: z.strictObject({ zone_id: zoneId }),
@@ -26,7 +24,7 @@ export const automaticSslTools = [
       "auto: Cloudflare scans the origin and sets the strongest encryption mode that works. custom: keep the mode the user chose.",
     kind: "write",
     idempotent: true,
-    route: `PATCH ${settingPath}`,
+    endpoint: "setAutomaticMode",
     effect: "changes",
     permission: "SSL and Certificates: Edit",
     input: z.strictObject({ zone_id: zoneId, value: z.enum(["auto", "custom"]) }),
@@ -40,7 +38,7 @@ export const automaticSslTools = [
       "Deprecated upstream, replaced by Automatic SSL/TLS: answers the same as get_automatic_ssl_mode. Use that instead.",
     kind: "read",
     idempotent: true,
-    route: "GET /zones/{zone_id}/ssl/recommendation",
+    endpoint: "getRecommendation",
     effect: "none",
     permission: "SSL and Certificates: Read",
     input: z.strictObject({ zone_id: zoneId }),

@@ -10,8 +10,6 @@ import { defineTool } from "./spec.js";
 export type { RawPack } from "../triage/state.js";
 export { listAllPacks } from "./pack-pages.js";
 
-const packsPath = "/zones/{zone_id}/ssl/certificate_packs";
-
 const LIST_INPUT = z.strictObject({
   zone_id: zoneId,
   status: z.enum(["all"]).optional().describe("all: every status and type; omit: active packs only"),
@@ -31,7 +29,7 @@ export const certificatePackTools = [
       "List a zone's certificate packs (summaries). Active only unless status is all; all also shows pending, failed and custom-certificate packs. Use get_certificate_pack for records and certificates.",
     kind: "read",
     idempotent: true,
-    route: `GET ${packsPath}`,
+    endpoint: "listCertificatePacks",
     effect: "none",
     permission: "SSL and Certificates: Read",
     input: LIST_INPUT,
@@ -83,7 +81,7 @@ export const certificatePackTools = [
       "One certificate pack in full: status, hosts, certificates with expiry, validation records to publish and validation errors.",
     kind: "read",
     idempotent: true,
-    route: `GET ${packsPath}/{certificate_pack_id}`,
+    endpoint: "getCertificatePack",
     effect: "none",
     permission: "SSL and Certificates: Read",
     input: z.strictObject({ zone_id: zoneId, certificate_pack_id: certificatePackId }),
@@ -97,7 +95,7 @@ export const certificatePackTools = [
       "Order an Advanced Certificate Manager pack. Needs ACM and free quota (get_certificate_pack_quota); each call orders a new pack. Returns the validation records to publish; follow with get_certificate_pack.",
     kind: "write",
     idempotent: false,
-    route: `POST ${packsPath}/order`,
+    endpoint: "orderCertificatePack",
     effect: "changes",
     permission: "SSL and Certificates: Edit",
     input: z
@@ -162,7 +160,7 @@ export const certificatePackTools = [
       "Restart validation of a pack in validation_timed_out, after fixing its DNS or HTTP records. With cloudflare_branding, changes the branding instead.",
     kind: "write",
     idempotent: false,
-    route: `PATCH ${packsPath}/{certificate_pack_id}`,
+    endpoint: "editCertificatePack",
     effect: "changes",
     permission: "SSL and Certificates: Edit",
     input: z.strictObject({
@@ -190,14 +188,14 @@ export const certificatePackTools = [
       "Delete an advanced pack; its hosts lose it at once. Needs approval: the user is asked, or the first call returns a plan and its confirm value. Universal packs go by disabling Universal SSL.",
     kind: "destructive",
     idempotent: true,
-    route: `DELETE ${packsPath}/{certificate_pack_id}`,
+    endpoint: "deleteCertificatePack",
     effect: "changes",
     permission: "SSL and Certificates: Edit",
     input: z.strictObject({ zone_id: zoneId, certificate_pack_id: certificatePackId, confirm }),
     hints: { notFound: PACK_NOT_FOUND },
     output: z.looseObject({ id: z.string().optional() }),
     confirm: async (args, ctx) => {
-      const { result: pack } = await ctx.read<RawPack>(`GET ${packsPath}/{certificate_pack_id}`, {
+      const { result: pack } = await ctx.read<RawPack>("getCertificatePack", {
         zone_id: args.zone_id,
         certificate_pack_id: args.certificate_pack_id,
       });
@@ -234,7 +232,7 @@ export const certificatePackTools = [
       "Advanced certificate packs allocated and used on the zone: check before order_certificate_pack.",
     kind: "read",
     idempotent: true,
-    route: `GET ${packsPath}/quota`,
+    endpoint: "getCertificatePackQuota",
     effect: "none",
     permission: "SSL and Certificates: Read",
     input: z.strictObject({ zone_id: zoneId }),

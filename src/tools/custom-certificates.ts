@@ -13,7 +13,7 @@ export const customCertificateTools = [
       "Set which uploaded custom certificates win where hosts overlap (legacy_custom always beats sni_custom). Ids: certificates of custom packs in list_certificate_packs with status all. Needs approval; Business or Enterprise plan.",
     kind: "destructive",
     idempotent: true,
-    route: "PUT /zones/{zone_id}/custom_certificates/prioritize",
+    endpoint: "prioritizeCustomCertificates",
     effect: "changes",
     permission: "SSL and Certificates: Edit",
     input: z.strictObject({

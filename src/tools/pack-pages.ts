@@ -101,7 +101,7 @@ export async function listAllPacks(
       };
     }
     const response = await ctx.read<RawPack[]>(
-      "GET /zones/{zone_id}/ssl/certificate_packs",
+      "listCertificatePacks",
       { zone_id: zone },
       { ...query, page, per_page: PER_PAGE },
     );

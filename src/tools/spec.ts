@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import type { ApiRequest, ApiResponse, Effect } from "../client/cloudflare.js";
-import type { ReadRoute, Route } from "../client/routes.js";
+import type { EndpointName, ReadEndpoint } from "../client/endpoints.js";
 
 export type { Effect } from "../client/cloudflare.js";
 export type ToolKind = "read" | "write" | "destructive";
@@ -9,8 +9,12 @@ export type Query = ApiRequest["query"];
 
 /** What a handler may use: reads (one at a time or in a small pool), progress, and the caller's cancellation. */
 export interface ToolContext {
-  /** A GET of `route` with its path parameters from `params`; reads change nothing, so they are retried. */
-  read<T = unknown>(route: ReadRoute, params: Record<string, string>, query?: Query): Promise<ApiResponse<T>>;
+  /** A GET of `endpoint` with its path parameters from `params`; reads change nothing, so they are retried. */
+  read<T = unknown>(
+    endpoint: ReadEndpoint,
+    params: Record<string, string>,
+    query?: Query,
+  ): Promise<ApiResponse<T>>;
   progress(done: number, total: number | undefined, message: string): Promise<void>;
   signal: AbortSignal;
   /** The current time, from the server's clock (tests pin it). */
@@ -51,8 +55,8 @@ export interface ToolSpec<Input extends z.ZodObject = z.ZodObject> {
   kind: ToolKind;
   /** Calling again with the same arguments changes nothing more (the MCP idempotentHint). */
   idempotent: boolean;
-  /** Method and path template; every `{param}` is filled from the arguments of the same name. */
-  route: Route;
+  /** The endpoint of src/client/endpoints.ts it calls; every `{param}` of its path is filled from the argument of the same name. */
+  endpoint: EndpointName;
   /**
    * `none`: the request changes nothing at Cloudflare (even a POST like analyze), so a failed attempt is
    * retried; `changes`: it may take effect although the answer is lost, so it is sent once only.

@@ -1,6 +1,6 @@
 import { z } from "zod";
+import type { ReadEndpoint } from "../client/endpoints.js";
 import { CloudflareApiError } from "../client/errors.js";
-import type { ReadRoute } from "../client/routes.js";
 import { type TriageState, triage } from "../triage/findings.js";
 import { listAllPacks } from "./certificate-packs.js";
 import { hostname, zoneId } from "./fields.js";
@@ -40,9 +40,9 @@ async function gather(
   let done = 0;
   const step = async (what: string) => ctx.progress(++done, 5, `read ${what}`);
   // A secondary part that fails leaves a note; the pack list is the one part triage cannot do without.
-  const optional = async <T>(what: string, route: ReadRoute): Promise<T | undefined> => {
+  const optional = async <T>(what: string, endpoint: ReadEndpoint): Promise<T | undefined> => {
     try {
-      const { result } = await ctx.read<T>(route, { zone_id: zone });
+      const { result } = await ctx.read<T>(endpoint, { zone_id: zone });
       return result;
     } catch (error) {
       if (ctx.signal.aborted || !(error instanceof CloudflareApiError)) throw error;
@@ -59,10 +59,10 @@ async function gather(
         await step("certificate packs");
         return all;
       },
-      () => optional("verification details", "GET /zones/{zone_id}/ssl/verification"),
-      () => optional("Universal SSL settings", "GET /zones/{zone_id}/ssl/universal/settings"),
-      () => optional("Automatic SSL/TLS mode", "GET /zones/{zone_id}/settings/ssl_automatic_mode"),
-      () => optional("certificate pack quota", "GET /zones/{zone_id}/ssl/certificate_packs/quota"),
+      () => optional("verification details", "getVerification"),
+      () => optional("Universal SSL settings", "getUniversalSettings"),
+      () => optional("Automatic SSL/TLS mode", "getAutomaticMode"),
+      () => optional("certificate pack quota", "getCertificatePackQuota"),
     ],
     CONCURRENCY,
   );
@@ -87,7 +87,7 @@ export const triageTools = [
       "Start here for 'what is wrong with my certificates?': reads packs, validation, Universal SSL, Automatic SSL/TLS and quota, and returns findings by severity, each with the records to publish or the tool call to make.",
     kind: "read",
     idempotent: true,
-    route: "GET /zones/{zone_id}/ssl/certificate_packs",
+    endpoint: "listCertificatePacks",
     effect: "none",
     permission: "SSL and Certificates: Read",
     input: z.strictObject({

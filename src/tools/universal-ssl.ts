@@ -4,7 +4,6 @@ import { listAllPacks, type RawPack } from "./certificate-packs.js";
 import { confirm, zoneId } from "./fields.js";
 import { defineTool } from "./spec.js";
 
-const settingsPath = "/zones/{zone_id}/ssl/universal/settings";
 const universalOutput = z.looseObject({ enabled: z.boolean().optional() });
 
 function hostsOf(packs: RawPack[]): Set<string> {
@@ -26,7 +25,7 @@ export const universalSslTools = [
     description: "Whether Universal SSL (the free certificate Cloudflare issues for the zone) is enabled.",
     kind: "read",
     idempotent: true,
-    route: `GET ${settingsPath}`,
+    endpoint: "getUniversalSettings",
     effect: "none",
     permission: "SSL and Certificates: Read",
     input: z.strictObject({ zone_id: zoneId }),
@@ -40,7 +39,7 @@ export const universalSslTools = [
     // Destructive when it disables; the hint must warn for the worst case.
     kind: "destructive",
     idempotent: true,
-    route: `PATCH ${settingsPath}`,
+    endpoint: "editUniversalSettings",
     effect: "changes",
     permission: "SSL and Certificates: Edit",
     input: z.strictObject({ zone_id: zoneId, enabled: z.boolean(), confirm }),
@@ -48,7 +47,7 @@ export const universalSslTools = [
     request: ({ enabled }) => ({ body: { enabled } }),
     confirm: async (args, ctx) => {
       if (args.enabled) return undefined;
-      const { result: current } = await ctx.read<{ enabled?: boolean }>(`GET ${settingsPath}`, {
+      const { result: current } = await ctx.read<{ enabled?: boolean }>("getUniversalSettings", {
         zone_id: args.zone_id,
       });
       if (current.enabled === false) return undefined;

@@ -12,7 +12,7 @@ export const verificationTools = [
       "Domain-control validation of the zone's certificates: status, method and the record (name and target) to publish. retry: true asks for a recheck now.",
     kind: "read",
     idempotent: true,
-    route: "GET /zones/{zone_id}/ssl/verification",
+    endpoint: "getVerification",
     effect: "none",
     permission: "SSL and Certificates: Read",
     input: z.strictObject({
@@ -42,7 +42,7 @@ export const verificationTools = [
       "Change how a pending pack proves domain control, then publish the new record (get_ssl_verification). Sending the current method asks for a recheck. Not for active certificates.",
     kind: "write",
     idempotent: true,
-    route: "PATCH /zones/{zone_id}/ssl/verification/{certificate_pack_id}",
+    endpoint: "editVerificationMethod",
     effect: "changes",
     permission: "SSL and Certificates: Edit",
     input: z.strictObject({

@@ -27,7 +27,7 @@ export const zoneTools = [
       "Turn a domain or hostname (shop.example.com) into its zone's id, status and plan, for every other tool. Needs the token's Zone: Read permission.",
     kind: "read",
     idempotent: true,
-    route: "GET /zones",
+    endpoint: "listZones",
     effect: "none",
     permission: "Zone: Read",
     input: z.strictObject({ name: hostname.describe("Domain or hostname, e.g. example.com") }),
@@ -44,7 +44,7 @@ export const zoneTools = [
     }),
     handler: async ({ name }, ctx) => {
       for (const candidate of candidates(name)) {
-        const { result } = await ctx.read<RawZone[]>("GET /zones", {}, { name: candidate });
+        const { result } = await ctx.read<RawZone[]>("listZones", {}, { name: candidate });
         const zones = Array.isArray(result) ? result : [];
         if (zones.length > 0) {
           return {

@@ -11,6 +11,8 @@ type Codes = readonly [string, ...string[]];
 export interface PackRule<Facts = unknown> {
   /** The kinds of finding it reports; the first, unless `code` picks another. */
   codes: Codes;
+  /** When it reports, in one sentence for docs/triage-rules.md. */
+  about: string;
   code?(facts: Facts, pack: RawPack): string;
   /** What the finding rests on when the rule applies to the pack; false or undefined when it does not. */
   applies(pack: RawPack, view: TriageView): Facts | false | undefined;
@@ -24,6 +26,8 @@ export interface PackRule<Facts = unknown> {
 export interface ZoneRule<Facts = unknown> {
   /** The kinds of finding it reports; the first, unless `code` picks another. */
   codes: Codes;
+  /** When it reports, in one sentence for docs/triage-rules.md. */
+  about: string;
   code?(facts: Facts): string;
   /** One entry of facts per finding it reports: none when it does not apply. */
   applies(view: TriageView): Facts[];

@@ -227,7 +227,7 @@ describe("a chat app identified by a client metadata document", () => {
 
 describe("a deployment that turned OAuth on but got the settings wrong", () => {
   it.each([
-    [{ OAUTH_ENABLED: "yes" }, 'OAUTH_ENABLED="yes" is not a switch'],
+    [{ OAUTH_ENABLED: "maybe" }, 'OAUTH_ENABLED="maybe" is not a boolean; use true or false'],
     [{ OAUTH_KV: undefined }, "no KV namespace is bound as OAUTH_KV"],
   ])("%o answers 500 naming the fix", async (vars, message) => {
     const response = await oauthWorker(vars as Record<string, undefined>).call(new Request(`${ORIGIN}/`));

@@ -72,8 +72,11 @@ describe("a bad var stops the MCP endpoints with a message naming it and the fix
       { ALLOWED_ORIGINS: "https://app.example.com/path" },
       /ALLOWED_ORIGINS entry "https:\/\/app\.example\.com\/path" is not an origin/,
     ],
-    [{ READ_ONLY: "yes" }, /READ_ONLY="yes" is not a switch; set it to "true" or "false"/],
-    [{ SANDBOX_ENABLED: "off" }, /SANDBOX_ENABLED="off" is not a switch/],
+    [
+      { READ_ONLY: "maybe" },
+      /READ_ONLY="maybe" is not a boolean; use true or false \(also 1\/0, yes\/no, on\/off\)/,
+    ],
+    [{ SANDBOX_ENABLED: "sometimes" }, /SANDBOX_ENABLED="sometimes" is not a boolean/],
   ] as [WorkerEnv, RegExp][])("%o", async (bad, message) => {
     const worker = createWorker();
     const badEnv = { ...env, ...bad };

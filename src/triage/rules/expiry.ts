@@ -11,6 +11,7 @@ const hostsOf = (pack: RawPack): string => hostsText(pack.hosts ?? []);
 
 export const expired = packRule({
   codes: ["expired"],
+  about: "A certificate pack whose certificates are past their expiry date.",
   applies: (pack, view) => hasExpired(pack, view.now) && { expiry: expiryOf(pack) },
   severity: () => "critical",
   summary: (_, pack) => `${quoteApiText(pack.type)} certificate for ${hostsOf(pack)} has expired`,
@@ -28,6 +29,8 @@ interface Expiring {
 
 export const expiring = packRule<Expiring>({
   codes: ["expiring"],
+  about:
+    "A serving pack that expires within the horizon (horizon_days, default 30) with no renewal on the way; high within 7 days.",
   applies: (pack, view) => {
     const expiry = expiryOf(pack);
     if (!isServing(pack) || expiry === undefined || expiry <= view.now || expiry > view.horizon) return;

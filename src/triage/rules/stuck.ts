@@ -10,6 +10,7 @@ const STUCK = ["initializing_timed_out", "issuance_timed_out", "deployment_timed
 
 export const stuckOnIssuance = packRule({
   codes: STUCK,
+  about: "A pack that stopped on its way to issuance: initializing, issuance or deployment timed out.",
   // The status is the matched word from STUCK, never text the API chose: it names the finding as it is.
   code: ({ status }) => status,
   applies: (pack) => {
@@ -32,6 +33,7 @@ export const stuckOnIssuance = packRule({
 
 export const deletion = packRule<{ stuck: boolean }>({
   codes: ["deletion_stuck", "deletion_pending"],
+  about: "A pack on its way out: deletion pending, or stuck in deletion.",
   code: ({ stuck }) => (stuck ? "deletion_stuck" : "deletion_pending"),
   applies: (pack) =>
     (pack.status === "deletion_timed_out" || pack.status === "pending_deletion") && {

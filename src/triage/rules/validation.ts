@@ -31,6 +31,7 @@ const switchToTxt = (zoneId: string, pack: RawPack) => ({
 
 export const wildcardHttpValidation = packRule({
   codes: ["wildcard_http_validation"],
+  about: "A pack that covers a wildcard host but validates over HTTP, which a wildcard cannot pass.",
   applies: (pack, view) => wildcardOnHttp(pack) && !hasExpired(pack, view.now),
   severity: () => "high",
   summary: (_, pack) => `pack for ${hostsOf(pack)} uses HTTP validation, which cannot validate a wildcard`,
@@ -43,6 +44,7 @@ export const wildcardHttpValidation = packRule({
 
 export const validationErrors = packRule({
   codes: ["validation_errors"],
+  about: "A pack whose validation Cloudflare reports errors for.",
   applies: (pack, view) => {
     const errors = validationErrorsOf(pack);
     return errors.length > 0 && !hasExpired(pack, view.now) && { errors };
@@ -71,6 +73,7 @@ export const validationErrors = packRule({
 
 export const validationPending = packRule({
   codes: ["validation_pending"],
+  about: "A pack waiting for validation, with the records or files to publish.",
   applies: (pack, view) =>
     pack.status === "pending_validation" &&
     validationErrorsOf(pack).length === 0 &&
@@ -90,6 +93,7 @@ export const validationPending = packRule({
 
 export const validationTimedOut = packRule({
   codes: ["validation_timed_out"],
+  about: "A pack whose validation timed out, to restart once the records are in place.",
   applies: (pack, view) =>
     pack.status === "validation_timed_out" && { publish: recordsFor(pack, view.state.verifications) },
   severity: () => "high",

@@ -10,6 +10,8 @@ const MAX_ORDER_HOSTS = 50;
 
 export const universalDisabled = zoneRule({
   codes: ["universal_disabled_uncovered", "universal_disabled"],
+  about:
+    "Universal SSL is disabled; critical when it leaves the apex or its wildcard with no serving certificate.",
   code: ({ exposed }) => (exposed.length ? "universal_disabled_uncovered" : "universal_disabled"),
   applies: (view) => {
     if (view.state.universal?.enabled !== false) return [];
@@ -31,6 +33,7 @@ export const universalDisabled = zoneRule({
 
 export const hostsUncovered = zoneRule({
   codes: ["hosts_uncovered"],
+  about: "Hosts that packs name, or that were asked about, and no serving certificate covers.",
   applies: (view) => {
     const uncovered = view.hosts.filter((h) => !view.servingCovers(h));
     if (!uncovered.length) return [];
@@ -64,6 +67,7 @@ export const hostsUncovered = zoneRule({
 
 export const advancedQuota = zoneRule({
   codes: ["quota_exhausted", "quota_nearly_exhausted"],
+  about: "The Advanced Certificate Manager quota is used up, or nearly.",
   code: ({ exhausted }) => (exhausted ? "quota_exhausted" : "quota_nearly_exhausted"),
   applies: (view) => {
     const allocated = view.state.quota?.advanced?.allocated;
@@ -86,6 +90,8 @@ export const advancedQuota = zoneRule({
 
 export const partUnreadable = zoneRule({
   codes: ["incomplete"],
+  about:
+    "A part of the zone (verification, Universal SSL, Automatic SSL/TLS, quota) could not be read, so findings may be missing.",
   applies: (view) => view.state.unavailable.map((part) => ({ part })),
   severity: () => "info",
   summary: ({ part }) => `could not read ${part}; findings that depend on it may be missing`,
@@ -94,6 +100,7 @@ export const partUnreadable = zoneRule({
 
 export const packListTruncated = zoneRule({
   codes: ["incomplete"],
+  about: "The pack list was cut short (too many pages or too large), so findings may be missing.",
   applies: (view) => (view.state.packsTruncated ? [{ why: view.state.packsTruncated }] : []),
   severity: () => "info",
   summary: ({ why }) => `the pack list ${why}`,
