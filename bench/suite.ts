@@ -16,7 +16,7 @@ import { CLI, coldStart, connect, inFlight, memoryOf, percentile, round, table, 
 const TOKEN = "bench-token";
 const ZONE = DEMO_ZONE_ID;
 const quick = process.argv.includes("--quick");
-/** --only startup (or tokens, overhead, size, scale, memory, http) runs one section. */
+/** --only startup (or tokens, overhead, size, scale, memory, deadlines, http) runs one section. */
 const only = process.argv[process.argv.indexOf("--only") + 1];
 const wanted = (name: string) => !process.argv.includes("--only") || only === name;
 const report: Record<string, unknown> = {
@@ -353,6 +353,45 @@ async function memory(fake: FakeCloudflare) {
   await server.client.close();
 }
 
+/**
+ * A read whose answer trickles in one byte every 200 ms, three times: each attempt ends at its 1,000 ms deadline,
+ * the client waits its default backoffs (200, 800 and 2,000 ms) and the fourth attempt succeeds. The figure of
+ * interest is how far past those 6,000 ms the call ends. test/safety.test.ts checks the behaviour, not the time.
+ */
+const TRICKLED_CALL_FLOOR_MS = 3 * 1000 + 200 + 800 + 2000;
+async function deadlines(fake: FakeCloudflare) {
+  section("Deadlines: a trickled answer, three attempts of 1,000 ms each, then a good one");
+  const runs = quick ? 2 : 5;
+  const server = await connect(["--rate-limit", "0", "--timeout-ms", "1000"], {
+    CLOUDFLARE_API_TOKEN: TOKEN,
+    CLOUDFLARE_BASE_URL: fake.url,
+  });
+  const took: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    fake.inject({ fault: { kind: "trickle", everyMs: 200 }, path: "/quota", times: 3 });
+    const started = performance.now();
+    await server.client.callTool({ name: "get_certificate_pack_quota", arguments: { zone_id: ZONE } });
+    took.push(performance.now() - started);
+  }
+  fake.clearFaults();
+  const sorted = [...took].sort((a, b) => a - b);
+  const figures = {
+    runs,
+    p50Ms: round(percentile(took, 50), 0),
+    minMs: round(sorted[0] as number, 0),
+    maxMs: round(sorted.at(-1) as number, 0),
+    beyondDeadlinesAndBackoffP50Ms: round(percentile(took, 50) - TRICKLED_CALL_FLOOR_MS, 0),
+  };
+  console.log(
+    table([
+      ["runs", "p50 ms", "min ms", "max ms", "p50 beyond the deadlines and backoffs (6,000 ms)"],
+      [runs, figures.p50Ms, figures.minMs, figures.maxMs, figures.beyondDeadlinesAndBackoffP50Ms],
+    ]),
+  );
+  report.deadlines = figures;
+  await server.client.close();
+}
+
 const fake = await startFakeCloudflare({ token: TOKEN });
 if (wanted("startup")) await startup();
 if (wanted("tokens")) footprint();
@@ -360,6 +399,7 @@ if (wanted("overhead")) await overhead(fake);
 if (wanted("size")) await resultSize(fake);
 if (wanted("scale")) await scale(fake);
 if (wanted("memory")) await memory(fake);
+if (wanted("deadlines")) await deadlines(fake);
 if (wanted("http")) report.http = await httpBench(fake, TOKEN, quick);
 await fake.close();
 mkdirSync("bench/results", { recursive: true });

@@ -1,5 +1,6 @@
-// The README's configuration table and its list of tools that need approval come from the code: the first is
-// generated from the settings table, the second is checked against the registry.
+// The docs' configuration table and their lists of tools that need approval come from the code: the first is
+// generated from the settings table, the second is checked against the registry. The README stays a front page:
+// short, with the two-command quick start, and with no measured figure of its own (BENCHMARKS.md holds them).
 import { readFileSync, writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { APPROVAL_TOOLS, instructionsFor } from "../src/core/instructions.js";
@@ -7,10 +8,12 @@ import { TOOLS } from "../src/tools/registry.js";
 import { renderSettingsTable, SETTINGS_END, SETTINGS_START } from "./helpers/settings-table.js";
 
 const README = new URL("../README.md", import.meta.url);
+const CONFIGURATION = new URL("../docs/configuration.md", import.meta.url);
+const SAFETY = new URL("../docs/safety.md", import.meta.url);
 
-describe("the README", () => {
+describe("docs/configuration.md", () => {
   it("holds the configuration table generated from src/config/settings.ts (npm run readme rewrites it)", () => {
-    const readme = readFileSync(README, "utf8");
+    const readme = readFileSync(CONFIGURATION, "utf8");
     const start = readme.indexOf(SETTINGS_START);
     const end = readme.indexOf(SETTINGS_END);
     expect(start, "README lacks the configuration table markers").toBeGreaterThan(-1);
@@ -18,24 +21,53 @@ describe("the README", () => {
     const fresh = `${SETTINGS_START}\n${renderSettingsTable()}\n${SETTINGS_END}`;
     const current = readme.slice(start, end + SETTINGS_END.length);
     if (process.env.UPDATE_README === "1" && current !== fresh) {
-      writeFileSync(README, readme.replace(current, fresh));
+      writeFileSync(CONFIGURATION, readme.replace(current, fresh));
       return;
     }
-    expect(current, "the README's configuration table is stale: run npm run readme").toBe(fresh);
+    expect(current, "docs/configuration.md's table is stale: run npm run readme").toBe(fresh);
+  });
+});
+
+/** The tool names in a passage of prose, each once, sorted. */
+function toolsNamedIn(text: string): string[] {
+  const toolNames = new Set(TOOLS.map((t) => t.name));
+  const named = [...text.matchAll(/`(\w+)`/g)].map((m) => m[1] as string).filter((n) => toolNames.has(n));
+  return [...new Set(named)].sort();
+}
+
+describe("the safety model", () => {
+  it("names in docs/safety.md exactly the tools that need approval", () => {
+    const safety = readFileSync(SAFETY, "utf8");
+    const bullet = safety.match(/^- \*\*Approval bound to its plan\*\*[\s\S]*?(?=^- \*\*|^#)/m)?.[0];
+    expect(bullet, "docs/safety.md lacks the approval bullet").toBeDefined();
+    expect(
+      toolsNamedIn(bullet as string),
+      "the approval bullet of docs/safety.md must name every tool with a confirmation plan in its spec",
+    ).toEqual([...APPROVAL_TOOLS].sort());
   });
 
-  it("names in its safety model exactly the tools that need approval", () => {
-    const readme = readFileSync(README, "utf8");
-    const bullet = readme.match(/^- \*\*Approval bound to its plan\*\*[\s\S]*?(?=^- \*\*|^#)/m)?.[0];
-    expect(bullet, "README lacks the safety model's approval bullet").toBeDefined();
-    const toolNames = new Set(TOOLS.map((t) => t.name));
-    const named = [...(bullet as string).matchAll(/`(\w+)`/g)]
-      .map((m) => m[1] as string)
-      .filter((n) => toolNames.has(n));
-    expect(
-      [...new Set(named)].sort(),
-      "README's approval bullet must name every tool with a confirmation plan in its spec",
-    ).toEqual([...APPROVAL_TOOLS].sort());
+  it("names in the README's safety section exactly the tools that need approval", () => {
+    const section = readFileSync(README, "utf8").match(/^## Safety\n[\s\S]*?(?=^## )/m)?.[0];
+    expect(section, "README lacks its Safety section").toBeDefined();
+    expect(toolsNamedIn(section as string)).toEqual([...APPROVAL_TOOLS].sort());
+  });
+});
+
+describe("the README", () => {
+  const readme = readFileSync(README, "utf8");
+
+  it("is a front page of at most 12,000 characters; the rest lives in docs/", () => {
+    expect(readme.length, "move detail into docs/ and link it").toBeLessThanOrEqual(12_000);
+  });
+
+  it("keeps the quick start for a fresh machine: exactly the two commands", () => {
+    const quickStart = readme.match(/^## Quick start\n[\s\S]*?```sh\n([\s\S]*?)```/m)?.[1];
+    expect(quickStart, "README lacks its Quick start block").toBeDefined();
+    const commands = (quickStart as string)
+      .split("\n")
+      .map((line) => line.replace(/#.*$/, "").trim())
+      .filter(Boolean);
+    expect(commands).toEqual(["npm ci && npm run demo", "npm ci && npm test"]);
   });
 });
 

@@ -157,7 +157,7 @@ describe("the generated listing", () => {
 
 describe("the README", () => {
   it("holds the tool table generated from the registry (npm run readme rewrites it)", () => {
-    const path = new URL("../README.md", import.meta.url);
+    const path = new URL("../docs/tools.md", import.meta.url);
     const readme = readFileSync(path, "utf8");
     const start = readme.indexOf(TABLE_START);
     const end = readme.indexOf(TABLE_END);
