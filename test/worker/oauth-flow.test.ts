@@ -4,6 +4,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ChatApp, pkce, REDIRECT_URI, rawMcp } from "./oauth-client.js";
 import {
+  captureOAuthLog,
   type FakeCloudflare,
   installFakeCloudflare,
   ORIGIN,
@@ -14,10 +15,15 @@ import {
 
 const METADATA_URL = `${ORIGIN}/.well-known/oauth-protected-resource/mcp`;
 let fake: FakeCloudflare;
+let oauthLog: ReturnType<typeof captureOAuthLog>;
 beforeEach(() => {
   fake = installFakeCloudflare();
+  oauthLog = captureOAuthLog();
 });
-afterEach(() => fake.restore());
+afterEach(() => {
+  fake.restore();
+  oauthLog.end();
+});
 
 describe("a chat app signs in and calls tools", () => {
   it("discovers the server from a 401, registers, signs in, calls, refreshes, revokes and is sent back", async () => {
@@ -171,6 +177,10 @@ describe("what the authorization server refuses", () => {
     });
     expect(wrong.status).toBe(400);
     expect(((await wrong.json()) as { error: string }).error).toBe("invalid_grant");
+    expect(oauthLog.lines).toEqual([
+      "oauth: invalid_grant (authorization-code-grant/code_replayed)",
+      "oauth: invalid_grant (authorization-code-grant/code_verifier_mismatch)",
+    ]);
   });
 
   it("an access token past its lifetime", async () => {

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { REVERIFY_AFTER_MS } from "../../src/oauth/grant.js";
 import { Browser, ChatApp, continueLink, hiddenField, pkce, rawMcp } from "./oauth-client.js";
 import {
+  captureOAuthLog,
   type FakeCloudflare,
   installFakeCloudflare,
   ORIGIN,
@@ -16,11 +17,14 @@ import {
 } from "./oauth-fixtures.js";
 
 let fake: FakeCloudflare;
+let oauthLog: ReturnType<typeof captureOAuthLog>;
 beforeEach(() => {
   fake = installFakeCloudflare();
+  oauthLog = captureOAuthLog();
 });
 afterEach(() => {
   fake.restore();
+  oauthLog.end();
   vi.useRealTimers();
 });
 
@@ -100,6 +104,10 @@ describe("a Cloudflare token that stops verifying", () => {
     expect(refused.status).toBe(400);
     expect(((await refused.json()) as { error: string }).error).toBe("invalid_grant");
     expect((await rawMcp(worker.call, next.access_token)).status).toBe(401);
+    expect(oauthLog.lines).toEqual([
+      "oauth: invalid_grant (token-exchange-callback/callback_error)",
+      "oauth: invalid_token (protected-resource/token_not_found)",
+    ]);
   });
 
   it("an outage at Cloudflare's verify endpoint does not end the connection", async () => {
