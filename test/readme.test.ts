@@ -11,7 +11,8 @@ const README = new URL("../README.md", import.meta.url);
 const CONFIGURATION = new URL("../docs/configuration.md", import.meta.url);
 const SAFETY = new URL("../docs/safety.md", import.meta.url);
 
-describe("docs/configuration.md", () => {
+// "README" in the name keeps it in `npm run readme`, which regenerates the tables by test name.
+describe("the README's configuration page, docs/configuration.md", () => {
   it("holds the configuration table generated from src/config/settings.ts (npm run readme rewrites it)", () => {
     const readme = readFileSync(CONFIGURATION, "utf8");
     const start = readme.indexOf(SETTINGS_START);
