@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { build } from "esbuild";
 import { encode } from "gpt-tokenizer/encoding/o200k_base";
 import { Agent, request } from "undici";
+import { redactorFor } from "../src/core/redact.js";
 import { DEMO_ZONE_ID, type Pack } from "../src/sandbox/state.js";
 import { toolDefinition } from "../src/tools/definition.js";
 import { TOOLS } from "../src/tools/registry.js";
@@ -16,7 +17,7 @@ import { CLI, coldStart, connect, inFlight, memoryOf, percentile, round, table, 
 const TOKEN = "bench-token";
 const ZONE = DEMO_ZONE_ID;
 const quick = process.argv.includes("--quick");
-/** --only startup (or tokens, overhead, size, scale, memory, deadlines, http) runs one section. */
+/** --only startup (or tokens, overhead, size, scale, memory, deadlines, redact, http) runs one section. */
 const only = process.argv[process.argv.indexOf("--only") + 1];
 const wanted = (name: string) => !process.argv.includes("--only") || only === name;
 const report: Record<string, unknown> = {
@@ -392,6 +393,38 @@ async function deadlines(fake: FakeCloudflare) {
   await server.client.close();
 }
 
+/** The redactor over 1 MB of API-like text with a Global API key and its email planted in several encodings. */
+function redaction() {
+  section("Redaction: 1 MB of mixed text, secrets planted in several encodings");
+  const email = "owner@example.org";
+  const key = "0123456789abcdef0123456789abcdef01234";
+  const redact = redactorFor({ email, key });
+  const filler = '{"id":"023e105f4ecef8ad9ca31a8372d0c353","hosts":["a.example.com"],"status":"active"}\n';
+  const planted = [
+    key,
+    Buffer.from(`${email}:${key}`).toString("base64"),
+    Buffer.from(key).toString("hex"),
+    email.toUpperCase(),
+  ];
+  let text = "";
+  for (let i = 0; text.length < 1_000_000; i++) text += filler.repeat(500) + planted[i % planted.length];
+  const runs = quick ? 5 : 20;
+  const took: number[] = [];
+  for (let i = 0; i < runs + 2; i++) {
+    const started = performance.now();
+    redact.text(text);
+    if (i >= 2) took.push(performance.now() - started);
+  }
+  const figures = { megabytes: round(text.length / 1e6, 2), runs, p50Ms: round(percentile(took, 50), 1) };
+  console.log(
+    table([
+      ["MB", "runs (after 2 warm-up)", "p50 ms"],
+      [figures.megabytes, runs, figures.p50Ms],
+    ]),
+  );
+  report.redact = figures;
+}
+
 const fake = await startFakeCloudflare({ token: TOKEN });
 if (wanted("startup")) await startup();
 if (wanted("tokens")) footprint();
@@ -400,6 +433,7 @@ if (wanted("size")) await resultSize(fake);
 if (wanted("scale")) await scale(fake);
 if (wanted("memory")) await memory(fake);
 if (wanted("deadlines")) await deadlines(fake);
+if (wanted("redact")) redaction();
 if (wanted("http")) report.http = await httpBench(fake, TOKEN, quick);
 await fake.close();
 mkdirSync("bench/results", { recursive: true });
