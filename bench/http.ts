@@ -1,8 +1,10 @@
 // The HTTP section of `npm run bench`: the built server with --http on loopback, against the same fake as
 // the rest of the suite. Per-call overhead over a direct request to the fake (both protocol eras),
+// the same against a bare node:http server making the same upstream request (the floor a server can reach),
 // throughput with 64 concurrent clients, and RSS over 20,000 calls at the default heap and with the heap capped. Requests are written by hand with
 // undici, as curl would send them, so that the figures are the server's and not a client library's.
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { Agent, request } from "undici";
 import { DEMO_ZONE_ID } from "../src/sandbox/state.js";
 import type { FakeCloudflare } from "../test/helpers/fake-cloudflare.js";
@@ -15,7 +17,16 @@ type Call = () => Promise<void>;
 
 /** The built server with --http on a free loopback port; resolves with its URL once it listens. */
 function startHttp(args: string[], env: Record<string, string>, nodeArgs: string[] = []) {
-  const child = spawn(process.execPath, [...nodeArgs, CLI, "--http", "--port", "0", ...args], {
+  return startListening([...nodeArgs, CLI, "--http", "--port", "0", ...args], env);
+}
+
+/** The bare node:http server (bench/bare-http.mjs) making the same upstream request. */
+function startBare(fakeUrl: string) {
+  return startListening(["bench/bare-http.mjs", fakeUrl, ZONE], {});
+}
+
+function startListening(nodeArgs: string[], env: Record<string, string>) {
+  const child = spawn(process.execPath, nodeArgs, {
     env: { PATH: process.env.PATH ?? "", ...env },
     stdio: ["ignore", "ignore", "pipe"],
   });
@@ -23,7 +34,7 @@ function startHttp(args: string[], env: Record<string, string>, nodeArgs: string
   return new Promise<{ url: string; pid: number; stop: () => Promise<void> }>((resolve, reject) => {
     child.stderr?.on("data", (chunk: Buffer) => {
       stderr += chunk.toString("utf8");
-      const url = /serving MCP over HTTP at (http:\/\/\S+\/mcp)\b/.exec(stderr)?.[1];
+      const url = /(?:serving MCP over HTTP|bare server) at (http:\/\/\S+\/mcp)\b/.exec(stderr)?.[1];
       if (url)
         resolve({
           url,
@@ -117,10 +128,21 @@ async function rssOver(fakeUrl: string, token: string, calls: number, nodeArgs: 
   }
 }
 
+/** User and system CPU time a process has used, in ms, from /proc (clock ticks of 10 ms). */
+function cpuMsOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 const stats = (t: number[]) => ({ p50: round(percentile(t, 50), 3), p99: round(percentile(t, 99), 3) });
 
 export async function httpBench(fake: FakeCloudflare, token: string, quick: boolean) {
-  const server = await startHttp(["--rate-limit", "0"], { CLOUDFLARE_BASE_URL: fake.url });
+  // --cpu-prof: the server writes a V8 CPU profile of the whole run to bench/.out/profiles when it stops.
+  const profile = process.argv.includes("--cpu-prof")
+    ? ["--cpu-prof", "--cpu-prof-dir=bench/.out/profiles"]
+    : [];
+  const server = await startHttp(["--rate-limit", "0"], { CLOUDFLARE_BASE_URL: fake.url }, profile);
+  const bareServer = await startBare(fake.url);
   const agent = new Agent({ keepAliveTimeout: 30_000, connections: 128 });
   const report: Record<string, unknown> = {};
   try {
@@ -134,28 +156,40 @@ export async function httpBench(fake: FakeCloudflare, token: string, quick: bool
     };
     const legacy = eraCall(server.url, token, "2025", agent);
     const modern = eraCall(server.url, token, "2026-07-28", agent);
+    const bare = eraCall(bareServer.url, token, "2025", agent);
 
     console.log(
       "\n## HTTP: per-call overhead, tools/call over HTTP vs a direct undici request to the same fake (ms)",
     );
     const n = quick ? 300 : 2000;
-    for (const fn of [direct, legacy, modern]) await timeEach(fn, 200);
+    for (const fn of [direct, bare, legacy, modern]) await timeEach(fn, 200);
     const seq = {
       direct: await timeEach(direct, n),
+      bare: await timeEach(bare, n),
       legacy: await timeEach(legacy, n),
       modern: await timeEach(modern, n),
     };
     const overhead = (t: number[], p: number) => round(percentile(t, p) - percentile(seq.direct, p), 3);
+    const overBare = (t: number[]) => round(percentile(t, 50) - percentile(seq.bare, 50), 3);
     console.log(
       table([
-        ["path", "p50", "p99", "overhead p50", "overhead p99"],
-        ["direct undici, sequential", stats(seq.direct).p50, stats(seq.direct).p99, "", ""],
+        ["path", "p50", "p99", "overhead p50", "overhead p99", "over bare p50"],
+        ["direct undici, sequential", stats(seq.direct).p50, stats(seq.direct).p99, "", "", ""],
+        [
+          "bare node:http server, same upstream request",
+          stats(seq.bare).p50,
+          stats(seq.bare).p99,
+          overhead(seq.bare, 50),
+          overhead(seq.bare, 99),
+          "",
+        ],
         [
           "HTTP tools/call, 2025 era (JSON)",
           stats(seq.legacy).p50,
           stats(seq.legacy).p99,
           overhead(seq.legacy, 50),
           overhead(seq.legacy, 99),
+          overBare(seq.legacy),
         ],
         [
           "HTTP tools/call, 2026-07-28",
@@ -163,42 +197,55 @@ export async function httpBench(fake: FakeCloudflare, token: string, quick: bool
           stats(seq.modern).p99,
           overhead(seq.modern, 50),
           overhead(seq.modern, 99),
+          overBare(seq.modern),
         ],
       ]),
     );
     report.overhead = {
       calls: n,
       direct: stats(seq.direct),
+      bare: { ...stats(seq.bare), overheadP50: overhead(seq.bare, 50), overheadP99: overhead(seq.bare, 99) },
       era2025: {
         ...stats(seq.legacy),
         overheadP50: overhead(seq.legacy, 50),
         overheadP99: overhead(seq.legacy, 99),
+        overBareP50: overBare(seq.legacy),
       },
       era20260728: {
         ...stats(seq.modern),
         overheadP50: overhead(seq.modern, 50),
         overheadP99: overhead(seq.modern, 99),
+        overBareP50: overBare(seq.modern),
       },
     };
 
     console.log("\n## HTTP: throughput, 64 concurrent clients");
     const total = quick ? 2000 : 8000;
     const width = 64;
-    const par = {
-      direct: await inFlight(direct, total, width),
-      legacy: await inFlight(legacy, total, width),
-      modern: await inFlight(modern, total, width),
+    // The CPU the serving process spent per call: unlike wall time, other load on the machine barely moves it.
+    const measured = async (fn: Call, pid?: number) => {
+      const before = pid === undefined ? 0 : cpuMsOf(pid);
+      const result = await inFlight(fn, total, width);
+      return { ...result, cpuMsPerCall: pid === undefined ? undefined : (cpuMsOf(pid) - before) / total };
     };
-    const row = (name: string, r: { times: number[]; perSecond: number }) => [
+    const par = {
+      direct: await measured(direct),
+      bare: await measured(bare, bareServer.pid),
+      legacy: await measured(legacy, server.pid),
+      modern: await measured(modern, server.pid),
+    };
+    const row = (name: string, r: { times: number[]; perSecond: number; cpuMsPerCall?: number }) => [
       name,
       Math.round(r.perSecond),
       stats(r.times).p50,
       stats(r.times).p99,
+      r.cpuMsPerCall === undefined ? "" : round(r.cpuMsPerCall, 3),
     ];
     console.log(
       table([
-        ["path", "calls/s", "p50", "p99"],
+        ["path", "calls/s", "p50", "p99", "server CPU ms per call"],
         row("direct undici, 64 in flight", par.direct),
+        row("bare node:http server, 64 clients", par.bare),
         row("HTTP tools/call 2025 era, 64 clients", par.legacy),
         row("HTTP tools/call 2026-07-28, 64 clients", par.modern),
       ]),
@@ -206,10 +253,24 @@ export async function httpBench(fake: FakeCloudflare, token: string, quick: bool
     report.throughput64 = {
       calls: total,
       direct: { perSecond: Math.round(par.direct.perSecond), ...stats(par.direct.times) },
-      era2025: { perSecond: Math.round(par.legacy.perSecond), ...stats(par.legacy.times) },
-      era20260728: { perSecond: Math.round(par.modern.perSecond), ...stats(par.modern.times) },
+      bare: {
+        perSecond: Math.round(par.bare.perSecond),
+        ...stats(par.bare.times),
+        cpuMsPerCall: round(par.bare.cpuMsPerCall ?? 0, 3),
+      },
+      era2025: {
+        perSecond: Math.round(par.legacy.perSecond),
+        ...stats(par.legacy.times),
+        cpuMsPerCall: round(par.legacy.cpuMsPerCall ?? 0, 3),
+      },
+      era20260728: {
+        perSecond: Math.round(par.modern.perSecond),
+        ...stats(par.modern.times),
+        cpuMsPerCall: round(par.modern.cpuMsPerCall ?? 0, 3),
+      },
     };
 
+    if (process.argv.includes("--no-memory")) return report;
     console.log("\n## HTTP: RSS over 20,000 calls, sampled every 1,000 (fresh server each, 16 in flight)");
     const calls = quick ? 5000 : 20_000;
     const runs = {
@@ -233,6 +294,7 @@ export async function httpBench(fake: FakeCloudflare, token: string, quick: bool
   } finally {
     await agent.close();
     await server.stop();
+    await bareServer.stop();
   }
   return report;
 }

@@ -4,10 +4,12 @@ import { describe, expect, it } from "vitest";
 import {
   APPROVAL_TTL_MAX_MS,
   type ApprovalSubject,
+  ApprovalsCrowded,
   canonicalJson,
   createApprovalSigner,
   credentialId,
 } from "../src/core/approval.js";
+import { memorySpentNonces, SPENT_PER_CREDENTIAL } from "../src/core/spent-nonces.js";
 
 const KEY = "approval-key-for-tests-0123456789abcdef0123456789";
 const OTHER_KEY = new Uint8Array(32).fill(7);
@@ -183,15 +185,95 @@ describe("single use", () => {
     expect(results.filter((r) => !r.ok && r.reason === "used")).toHaveLength(7);
   });
 
-  it("remembers at most maxUsed spent approvals, forgetting the oldest first", async () => {
-    const signer = createApprovalSigner({ key: KEY, maxUsed: 2 });
+  it("a caller at its cap of spent approvals is refused new ones; nothing unexpired is forgotten", async () => {
+    const time = clock();
+    const signer = createApprovalSigner({ key: KEY, maxUsed: 2, now: time.now, ttlMs: 60_000 });
     const approvals = [];
     for (let i = 0; i < 3; i++) approvals.push((await signer.issue(await subject())).confirm);
-    for (const confirm of approvals)
-      expect(await signer.verify(confirm, await subject())).toEqual({ ok: true });
-    expect(await signer.verify(approvals[2], await subject())).toEqual({ ok: false, reason: "used" });
-    expect(await signer.verify(approvals[1], await subject())).toEqual({ ok: false, reason: "used" });
     expect(await signer.verify(approvals[0], await subject())).toEqual({ ok: true });
+    expect(await signer.verify(approvals[1], await subject())).toEqual({ ok: true });
+    expect(await signer.verify(approvals[2], await subject())).toEqual({ ok: false, reason: "crowded" });
+    await expect(signer.issue(await subject())).rejects.toBeInstanceOf(ApprovalsCrowded);
+    expect(await signer.verify(approvals[0], await subject())).toEqual({ ok: false, reason: "used" });
+    expect(await signer.verify(approvals[1], await subject())).toEqual({ ok: false, reason: "used" });
+    // Once the spent ones expire, the caller has room again.
+    time.advance(60_000);
+    const fresh = await signer.issue(await subject());
+    expect(await signer.verify(fresh.confirm, await subject())).toEqual({ ok: true });
+  });
+});
+
+describe("spent approvals are kept per credential", () => {
+  it("10,050 approvals spent by another caller do not push out a spent one: its replay is still used", async () => {
+    const signer = createApprovalSigner({ key: KEY });
+    const real = await subject();
+    const { confirm } = await signer.issue(real);
+    expect(await signer.verify(confirm, real)).toEqual({ ok: true });
+    const crowd = await subject({ credential: "none" });
+    let spent = 0;
+    let refused = 0;
+    for (let i = 0; i < 10_050; i++) {
+      try {
+        const next = await signer.issue(crowd);
+        if ((await signer.verify(next.confirm, crowd)).ok) spent++;
+      } catch (error) {
+        expect(error).toBeInstanceOf(ApprovalsCrowded);
+        refused++;
+      }
+    }
+    expect(spent).toBe(SPENT_PER_CREDENTIAL);
+    expect(refused).toBe(10_050 - SPENT_PER_CREDENTIAL);
+    expect(await signer.verify(confirm, real)).toEqual({ ok: false, reason: "used" });
+    // The crowded caller does not crowd out another.
+    const other = await subject({ credential: await credentialId({ token: `${TOKEN}-other` }) });
+    expect(await signer.verify((await signer.issue(other)).confirm, other)).toEqual({ ok: true });
+  });
+
+  it("past the total cap, the caller who would add is refused, and every spent approval stays spent", async () => {
+    const store = memorySpentNonces({ perCredential: 3, total: 4 });
+    const at = 1_000;
+    for (const nonce of ["a1", "a2", "a3"])
+      expect(await store.spend("A", nonce, at + 60_000, at)).toBe("spent");
+    expect(await store.spend("B", "b1", at + 60_000, at)).toBe("spent");
+    expect(await store.hasRoom("B", at)).toBe(false);
+    expect(await store.spend("B", "b2", at + 60_000, at)).toBe("full");
+    expect(await store.spend("C", "c1", at + 60_000, at)).toBe("full");
+    for (const nonce of ["a1", "a2", "a3"])
+      expect(await store.spend("A", nonce, at + 60_000, at)).toBe("used");
+    expect(await store.spend("B", "b1", at + 60_000, at)).toBe("used");
+    expect(await store.hasRoom("C", at + 60_000)).toBe(true);
+    expect(await store.spend("C", "c1", at + 120_000, at + 60_000)).toBe("spent");
+  });
+
+  it("refuses limits that are not positive whole numbers", () => {
+    expect(() => memorySpentNonces({ perCredential: 0 })).toThrow(/perCredential/);
+    expect(() => memorySpentNonces({ total: 1.5 })).toThrow(/total/);
+  });
+});
+
+describe("strict verify", () => {
+  it("refuses a non-canonical spelling of a valid approval", async () => {
+    const signer = createApprovalSigner({ key: KEY });
+    const { confirm } = await signer.issue(await subject());
+    const [body, signature] = confirm.split(".") as [string, string];
+    // The last of 43 characters carries two unused bits: setting one decodes to the same 32 bytes.
+    const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    const last = alphabet.indexOf(signature.slice(-1));
+    const variant = `${signature.slice(0, -1)}${alphabet[last | 1]}`;
+    expect(variant).not.toBe(signature);
+    expect(await signer.verify(`${body}.${variant}`, await subject())).toEqual({
+      ok: false,
+      reason: "malformed",
+    });
+    expect(await signer.verify(confirm, await subject())).toEqual({ ok: true });
+  });
+
+  it("refuses an expiry further ahead than this signer's lifetime, even under the same key", async () => {
+    const long = createApprovalSigner({ key: KEY, ttlMs: APPROVAL_TTL_MAX_MS });
+    const short = createApprovalSigner({ key: KEY, ttlMs: 60_000 });
+    const { confirm } = await long.issue(await subject());
+    expect(await short.verify(confirm, await subject())).toEqual({ ok: false, reason: "malformed" });
+    expect(await long.verify(confirm, await subject())).toEqual({ ok: true });
   });
 });
 

@@ -237,6 +237,27 @@ describe("an approval is bound to its plan", () => {
     expect(mutations(other)).toEqual([]);
   });
 
+  it("another caller spending approvals cannot push a spent one out: its replay sends nothing more", async () => {
+    // One signer for two callers, as one HTTP server serves many; a small cap stands in for the default.
+    const approvals = createApprovalSigner({ key: "k".repeat(32), maxUsed: 2 });
+    await start({ approvals });
+    const reorder = { zone_id: ZONE, certificates: [{ id: CUSTOM_CERT.legacy, priority: 2 }] };
+    const { confirm } = approvalOf(await h.call("prioritize_custom_certificates", reorder)) as Approval;
+    expect((await h.call("prioritize_custom_certificates", { ...reorder, confirm })).isError).toBeFalsy();
+    const crowd = await startHarness({ approvals, credentials: { email: EMAIL, key: KEY } });
+    extra.push(crowd);
+    for (let i = 0; i < 2; i++) {
+      expect((await crowd.callApproved("prioritize_custom_certificates", reorder)).isError).toBeFalsy();
+    }
+    const refused = await crowd.call("prioritize_custom_certificates", reorder);
+    expect(refused.isError).toBe(true);
+    expect(textOf(refused)).toMatch(/NOT DONE\. This caller has used as many approvals.*wait a few minutes/);
+    expect(mutations(crowd)).toHaveLength(2);
+    const replay = await h.call("prioritize_custom_certificates", { ...reorder, confirm });
+    expect(approvalOf(replay)?.reason).toMatch(/already used/);
+    expect(mutations()).toHaveLength(1);
+  });
+
   it("it expires after ten minutes", async () => {
     const clock = manualClock(Date.now());
     await start({ approvals: createApprovalSigner({ now: clock.now }) });

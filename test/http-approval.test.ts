@@ -165,6 +165,28 @@ describe("stateless 2025 client", () => {
     expect(deletesOf(pack.certificate_pack_id)).toHaveLength(1);
   });
 
+  it("spent on one instance, a replay on another sharing the key meets the changed state and sends nothing", async () => {
+    // Instances share only the key: each keeps its own spent set, and the state binding stops the replay.
+    const reorder = { zone_id: ZONE, certificates: [{ id: CUSTOM_CERT.sni, priority: 41 }] };
+    const puts = () => fake.log.filter((r) => r.method === "PUT").length;
+    const { confirm } = approvalOf(
+      await withClient(first, "2025", {}, (client) =>
+        client.callTool("prioritize_custom_certificates", reorder),
+      ),
+    ) as Approval;
+    const before = puts();
+    const done = await withClient(first, "2025", {}, (client) =>
+      client.callTool("prioritize_custom_certificates", { ...reorder, confirm }),
+    );
+    expect(done.isError, textOf(done)).toBeFalsy();
+    expect(puts()).toBe(before + 1);
+    const replay = await withClient(second, "2025", {}, (client) =>
+      client.callTool("prioritize_custom_certificates", { ...reorder, confirm }),
+    );
+    expect(approvalOf(replay)?.reason).toMatch(/state changed since the plan/);
+    expect(puts()).toBe(before + 1);
+  });
+
   it("and refused by an instance without that key: nothing is sent, a new plan comes back", async () => {
     const pack = newPack();
     const { confirm } = approvalOf(

@@ -6,10 +6,10 @@ import { builtinModules } from "node:module";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { describe, expect, it } from "vitest";
+import { sha256Hex } from "../src/lib/sha256.js";
 import { readPemCertificate } from "../src/sandbox/der.js";
 import { createSandbox, type SandboxOptions } from "../src/sandbox/handler.js";
 import { DEFAULT_LIMITS } from "../src/sandbox/limits.js";
-import { sha256Hex } from "../src/sandbox/sha256.js";
 import { DEMO_ZONE_ID, FREE_ZONE_ID, idFor, type Pack } from "../src/sandbox/state.js";
 
 const TOKEN = "sandbox-test-token";

@@ -9,7 +9,7 @@ import {
   TransportError,
   type TransportFailure,
 } from "./errors.js";
-import { type RateBudget, RateBudgetExhausted, RateLimiter } from "./rate-limit.js";
+import { type RateBudget, RateBudgetExhausted, type RateGate, RateLimiter } from "./rate-limit.js";
 import { type IncomingAnswer, type Send, SendFailure } from "./sender.js";
 
 export type { ResultInfo } from "./envelope.js";
@@ -59,7 +59,7 @@ export interface ClientOptions {
   /** Larger answers are refused rather than read. */
   maxBodyBytes?: number;
   /** The caller's budget; or `rateBudget` for a limiter of this client's own. */
-  limiter?: RateLimiter;
+  limiter?: RateGate;
   rateBudget?: RateBudget | null;
   /** Told of every answer (for debug logs): never given headers or bodies, which may hold secrets. */
   onRequest?: (method: string, path: string, status: number, ms: number) => void;
@@ -74,7 +74,7 @@ const TIMED_OUT = Symbol("timed out");
 
 export class CloudflareClient {
   private readonly base: URL;
-  private readonly limiter: RateLimiter | undefined;
+  private readonly limiter: RateGate | undefined;
   private readonly maxAttempts: number;
   private readonly maxRetryWaitMs: number;
   private readonly maxBodyBytes: number;

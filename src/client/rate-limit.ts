@@ -14,12 +14,24 @@ export class RateBudgetExhausted extends Error {
   constructor(
     readonly waitMs: number,
     readonly reason: string,
+    /** The wait is this server's, not Cloudflare's: going on sooner harms no account. */
+    readonly serverFull = false,
   ) {
     super(`${reason}: the next request fits in ${Math.ceil(waitMs / 1000)} s`);
   }
 }
 
-export class RateLimiter {
+/** What the client needs of a budget: a turn before each request, and a look at each answer's header. */
+export interface RateGate {
+  acquire(
+    signal: AbortSignal | undefined,
+    onWait?: (ms: number, reason: string) => void,
+    maxWaitMs?: number,
+  ): Promise<void>;
+  observe(header: string | undefined): void;
+}
+
+export class RateLimiter implements RateGate {
   private readonly sent: number[] = [];
   private blockedUntil = 0;
 
@@ -61,6 +73,15 @@ export class RateLimiter {
     }
   }
 
+  /**
+   * When this budget holds nothing any more (no send in the window, no block), so forgetting it erases
+   * nothing; a time not past means it still matters.
+   */
+  idleAt(): number {
+    const lastSent = this.sent[this.sent.length - 1];
+    return Math.max(this.blockedUntil, lastSent === undefined ? 0 : lastSent + this.budget.windowMs);
+  }
+
   /** Reads `Ratelimit: "default";r=<remaining>;t=<seconds to reset>`: with nothing remaining, wait for the reset. */
   observe(header: string | undefined): void {
     if (!header) return;
@@ -74,7 +95,10 @@ export class RateLimiter {
 
 /**
  * One limiter per credential, found by the credential's hash (never the credential itself), in a bounded
- * map: the least recently used budget goes first when a shared server has seen more callers than it keeps.
+ * map. A limiter is made only when a request is about to be sent, so callers that never reach the API
+ * (listing tools, refused calls, bad tokens) take no room. Only an idle limiter (nothing sent in its window,
+ * no block) is forgotten to make room: a budget in use is never erased by other callers, and when every
+ * kept budget is in use a new caller is refused until one falls idle.
  */
 export class RateBudgets {
   private readonly limiters = new Map<string, RateLimiter>();
@@ -82,21 +106,53 @@ export class RateBudgets {
   constructor(
     private readonly budget: RateBudget | null,
     private readonly maxCallers = 1000,
+    private readonly now: () => number = Date.now,
   ) {}
 
-  for(credentialHash: string): RateLimiter | undefined {
+  /** The gate of this credential's budget; it takes a place in the table on its first request only. */
+  for(credentialHash: string): RateGate | undefined {
     if (!this.budget) return undefined;
+    const claim = () => this.claim(credentialHash);
+    return {
+      acquire: async (signal, onWait, maxWaitMs) => claim().acquire(signal, onWait, maxWaitMs),
+      observe: (header) => this.limiters.get(credentialHash)?.observe(header),
+    };
+  }
+
+  /** How many budgets are kept now (for tests and benchmarks). */
+  get size(): number {
+    return this.limiters.size;
+  }
+
+  private claim(credentialHash: string): RateLimiter {
+    const budget = this.budget as RateBudget;
     let limiter = this.limiters.get(credentialHash);
     if (limiter) {
+      // Most recently used last: the first entries are the likeliest to be idle.
       this.limiters.delete(credentialHash);
     } else {
-      limiter = new RateLimiter(this.budget);
-      if (this.limiters.size >= this.maxCallers) {
-        const oldest = this.limiters.keys().next().value;
-        if (oldest !== undefined) this.limiters.delete(oldest);
-      }
+      if (this.limiters.size >= this.maxCallers) this.makeRoom();
+      limiter = new RateLimiter(budget, this.now);
     }
     this.limiters.set(credentialHash, limiter);
     return limiter;
+  }
+
+  private makeRoom(): void {
+    const now = this.now();
+    let soonest = Number.POSITIVE_INFINITY;
+    for (const [hash, limiter] of this.limiters) {
+      const idleAt = limiter.idleAt();
+      if (idleAt <= now) {
+        this.limiters.delete(hash);
+        return;
+      }
+      soonest = Math.min(soonest, idleAt);
+    }
+    throw new RateBudgetExhausted(
+      soonest - now,
+      `this server keeps the rate budgets of ${this.maxCallers} callers and all of them are in use`,
+      true,
+    );
   }
 }

@@ -2,8 +2,10 @@
 // caller's credential and the state read for the plan. It is a signed string the caller hands back, so any
 // process holding the key verifies it without server memory (a stateless HTTP server, another Worker).
 // It carries no secret and no argument in the clear: only keyed digests, the tool name, the expiry and a
-// random nonce. Single use holds within one signer (one per process): verified nonces are remembered until
-// they expire, up to `maxUsed` of them, the oldest forgotten first.
+// random nonce. Single use holds wherever the spent-nonce store reaches: one process with the in-memory store,
+// every isolate of a Worker with the Durable Object one. Spent nonces are kept per credential until they
+// expire; a caller whose share is full is refused new approvals rather than anything being forgotten.
+import { memorySpentNonces, type SpentNonceStore } from "./spent-nonces.js";
 
 export const APPROVAL_TTL_MAX_MS = 10 * 60 * 1000;
 export const APPROVAL_KEY_MIN_BYTES = 32;
@@ -31,11 +33,21 @@ export type ApprovalRefusal =
   | "other_arguments"
   | "other_credential"
   | "used"
-  | "state_changed";
+  | "state_changed"
+  | "crowded";
 
 export type ApprovalCheck = { ok: true } | { ok: false; reason: ApprovalRefusal };
 
+/** The caller holds as many spent approvals as it may until some expire: no new approval is issued to it. */
+export class ApprovalsCrowded extends Error {
+  constructor() {
+    super("too many approvals of this caller are in use");
+    this.name = "ApprovalsCrowded";
+  }
+}
+
 export interface ApprovalSigner {
+  /** Throws ApprovalsCrowded when the caller could not spend the approval if it came back now. */
   issue(subject: ApprovalSubject): Promise<Approval>;
   /** On success the approval is spent: a second verify of the same string answers `used`. */
   verify(confirm: unknown, subject: ApprovalSubject): Promise<ApprovalCheck>;
@@ -47,7 +59,9 @@ export interface ApprovalSignerOptions {
   now?: () => number;
   /** How long an approval stays valid: default and maximum 10 minutes. */
   ttlMs?: number;
-  /** How many spent approvals to remember: default 10,000. */
+  /** Where spent approvals are kept: by default in this signer's memory, `maxUsed` of them per credential. */
+  spent?: SpentNonceStore;
+  /** With the default store: how many unexpired spent approvals one credential may hold (default 1,000). */
   maxUsed?: number;
 }
 
@@ -74,14 +88,16 @@ export function createApprovalSigner(options: ApprovalSignerOptions = {}): Appro
   if (!Number.isFinite(ttlMs) || ttlMs <= 0 || ttlMs > APPROVAL_TTL_MAX_MS) {
     throw new RangeError(`ttlMs: must be more than 0 and at most ${APPROVAL_TTL_MAX_MS} (10 minutes)`);
   }
-  const maxUsed = options.maxUsed ?? 10_000;
-  if (!Number.isInteger(maxUsed) || maxUsed < 1) throw new RangeError("maxUsed: must be a positive integer");
+  const maxUsed = options.maxUsed;
+  if (maxUsed !== undefined && (!Number.isInteger(maxUsed) || maxUsed < 1)) {
+    throw new RangeError("maxUsed: must be a positive integer");
+  }
   const keyBytes = keyFrom(options.key);
   const hmacKey = crypto.subtle.importKey("raw", keyBytes, { name: "HMAC", hash: "SHA-256" }, false, [
     "sign",
     "verify",
   ]);
-  const used = new SpentNonces(maxUsed);
+  const spent = options.spent ?? memorySpentNonces({ perCredential: maxUsed });
   const hmac = async (text: string) =>
     new Uint8Array(await crypto.subtle.sign("HMAC", await hmacKey, encoder.encode(text)));
 
@@ -96,9 +112,12 @@ export function createApprovalSigner(options: ApprovalSignerOptions = {}): Appro
 
   return {
     async issue(subject) {
-      const exp = now() + ttlMs;
+      const digests = await digestsOf(subject);
+      const at = now();
+      if (!(await spent.hasRoom(digests.credential, at))) throw new ApprovalsCrowded();
+      const exp = at + ttlMs;
       const nonce = toBase64Url(crypto.getRandomValues(new Uint8Array(16)));
-      const payload: Payload = { v: 1, tool: subject.tool, ...(await digestsOf(subject)), exp, nonce };
+      const payload: Payload = { v: 1, tool: subject.tool, ...digests, exp, nonce };
       const body = toBase64Url(encoder.encode(JSON.stringify(payload)));
       const signature = toBase64Url(await hmac(`approval\u0000${body}`));
       return { confirm: `${body}.${signature}`, expires_at: new Date(exp).toISOString() };
@@ -107,6 +126,8 @@ export function createApprovalSigner(options: ApprovalSignerOptions = {}): Appro
     async verify(confirm, subject) {
       if (typeof confirm !== "string" || !CONFIRM_SHAPE.test(confirm)) return refuse("malformed");
       const [body, signature] = confirm.split(".") as [string, string];
+      // One approval, one string: a variant spelling of the same bytes is not accepted as another.
+      if (!isCanonicalBase64Url(body) || !isCanonicalBase64Url(signature)) return refuse("malformed");
       const payload = parsePayload(body);
       if (!payload) return refuse("malformed");
       const signed = await crypto.subtle.verify(
@@ -117,16 +138,24 @@ export function createApprovalSigner(options: ApprovalSignerOptions = {}): Appro
       );
       if (!signed) return refuse("bad_signature");
       const expected = await digestsOf(subject);
-      // From here on nothing awaits, so two concurrent verifies of one approval cannot both succeed.
       const at = now();
       if (at >= payload.exp) return refuse("expired");
+      // This signer never issues beyond its TTL: such an expiry is not one it wrote.
+      if (payload.exp > at + ttlMs) return refuse("malformed");
       if (payload.tool !== subject.tool) return refuse("other_tool");
       if (payload.args !== expected.args) return refuse("other_arguments");
       if (payload.credential !== expected.credential) return refuse("other_credential");
-      // Before the state: after a successful use the state has usually changed, and "used" is the truth.
-      if (used.has(payload.nonce, at)) return refuse("used");
-      if (payload.state !== expected.state) return refuse("state_changed");
-      used.add(payload.nonce, payload.exp, at);
+      if (payload.state !== expected.state) {
+        // After a successful use the state has usually changed, and "used" is the truth. A changed state does
+        // not spend the approval: the state may come back, and the approval then holds again.
+        return refuse(
+          (await spent.isSpent(payload.credential, payload.nonce, at)) ? "used" : "state_changed",
+        );
+      }
+      // The store decides atomically: of concurrent verifies of one approval, one at most is spent.
+      const outcome = await spent.spend(payload.credential, payload.nonce, payload.exp, at);
+      if (outcome === "used") return refuse("used");
+      if (outcome === "full") return refuse("crowded");
       return { ok: true };
     },
   };
@@ -206,31 +235,6 @@ function parsePayload(body: string): Payload | undefined {
   return valid ? (p as unknown as Payload) : undefined;
 }
 
-/** Nonces of spent approvals, each kept until its approval expires; past the cap the oldest go first. */
-class SpentNonces {
-  private readonly expiries = new Map<string, number>();
-  private nextSweep = 0;
-
-  constructor(private readonly cap: number) {}
-
-  has(nonce: string, at: number): boolean {
-    const exp = this.expiries.get(nonce);
-    return exp !== undefined && exp > at;
-  }
-
-  add(nonce: string, exp: number, at: number): void {
-    if (at >= this.nextSweep) {
-      for (const [key, expiry] of this.expiries) if (expiry <= at) this.expiries.delete(key);
-      this.nextSweep = at + 1000;
-    }
-    this.expiries.set(nonce, exp);
-    for (const key of this.expiries.keys()) {
-      if (this.expiries.size <= this.cap) break;
-      this.expiries.delete(key);
-    }
-  }
-}
-
 function keyFrom(key: string | Uint8Array | undefined): Uint8Array<ArrayBuffer> {
   if (key === undefined) {
     processKey ??= crypto.getRandomValues(new Uint8Array(32));
@@ -249,6 +253,14 @@ function toBase64Url(bytes: Uint8Array): string {
   let binary = "";
   for (const byte of bytes) binary += String.fromCharCode(byte);
   return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+function isCanonicalBase64Url(text: string): boolean {
+  try {
+    return toBase64Url(fromBase64Url(text)) === text;
+  } catch {
+    return false;
+  }
 }
 
 function fromBase64Url(text: string): Uint8Array<ArrayBuffer> {

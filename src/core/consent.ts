@@ -14,6 +14,7 @@ import {
   type ServerContext,
 } from "@modelcontextprotocol/server";
 import { ConfirmationDeclined, ElicitationRequired } from "../lib/failures.js";
+import { capPlanText } from "../lib/text.js";
 import type { ConfirmationPlan, ToolSpec } from "../tools/spec.js";
 import {
   type ApprovalRefusal,
@@ -49,6 +50,7 @@ const REASONS: Record<ApprovalRefusal, string> = {
   other_credential: "the confirm value was issued to another caller",
   state_changed: "the state changed since the plan was made",
   used: "the confirm value was already used",
+  crowded: "this caller has used as many approvals as it may for now",
 };
 
 export function canElicit(caps: ClientCapabilities | undefined): boolean {
@@ -73,6 +75,7 @@ export async function obtainConsent(
   deps: ConsentDeps,
 ): Promise<Consent> {
   const { confirm, ...rest } = args;
+  const planText = capPlanText(plan.text);
   const binding: ApprovalSubject = {
     tool: spec.name,
     args: rest,
@@ -100,7 +103,7 @@ export async function obtainConsent(
         inputRequests: {
           [APPROVE_KEY]: inputRequired.elicit({
             mode: "form",
-            message: `${note}${plan.text}\n\nApprove?`,
+            message: `${note}${planText}\n\nApprove?`,
             requestedSchema: REQUESTED_SCHEMA,
           }),
         },
@@ -109,7 +112,7 @@ export async function obtainConsent(
     };
   }
 
-  if (deps.elicitationOnly) throw new ElicitationRequired(plan.text);
+  if (deps.elicitationOnly) throw new ElicitationRequired(planText);
   let reason: string | undefined;
   if (typeof confirm === "string") {
     const verdict = await deps.approvals.verify(confirm, binding);
@@ -120,12 +123,13 @@ export async function obtainConsent(
   const approval = {
     confirm: issued.confirm,
     expires_at: issued.expires_at,
-    plan: plan.text,
+    plan: planText,
+    ...(plan.omitted ? { left_out: plan.omitted } : {}),
     ...(reason ? { reason } : {}),
   };
   const text = [
     `${spec.name}: NOT DONE, approval required. Nothing was changed.${reason ? ` (${reason}: a new plan follows.)` : ""}`,
-    `What would happen: ${plan.text}`,
+    `What would happen: ${planText}`,
     `Show this to the user. Only if they approve, call ${spec.name} again with the same arguments and confirm: "${issued.confirm}" (valid until ${issued.expires_at}, once).`,
   ].join("\n");
   return {

@@ -3,9 +3,11 @@
 // built for one caller never holds another's.
 import { type ClientOptions, CloudflareClient, type Credentials } from "../client/cloudflare.js";
 import type { RateBudgets } from "../client/rate-limit.js";
-import { credentialId } from "./approval.js";
-import { redactorFor } from "./redact.js";
+import { CredentialCache } from "./credential-cache.js";
 import type { CallerScope } from "./server.js";
+
+/** Shared by every caller of this process, each entry keyed by its own credential's digest. */
+const credentialParts = new CredentialCache();
 
 export type ClientSettings = Omit<ClientOptions, "credentials" | "limiter" | "rateBudget" | "redact">;
 
@@ -14,8 +16,7 @@ export async function callerScope(
   budgets: RateBudgets,
   settings: ClientSettings,
 ): Promise<CallerScope> {
-  const id = await credentialId(credentials);
-  const redactor = redactorFor(credentials);
+  const { credentialId: id, redactor } = credentialParts.partsFor(credentials);
   return {
     credentialId: id,
     redactor,

@@ -8,6 +8,7 @@ import { RouteParameterMissing } from "../client/routes.js";
 import { ConfirmationDeclined, ElicitationRequired, UnexpectedAnswer, UsageError } from "../lib/failures.js";
 import { quoteApiText } from "../lib/text.js";
 import type { ToolSpec } from "../tools/spec.js";
+import { ApprovalsCrowded } from "./approval.js";
 
 export type Redact = (text: string) => string;
 
@@ -28,6 +29,9 @@ function describe(spec: ToolSpec, error: unknown, redact: Redact): string {
   }
   if (error instanceof ConfirmationDeclined) {
     return `${tool}: NOT DONE, the user ${error.action === "decline" ? "declined" : "dismissed the request"}. Nothing was changed. Do not retry unless the user asks.`;
+  }
+  if (error instanceof ApprovalsCrowded) {
+    return `${tool}: NOT DONE. This caller has used as many approvals as this server keeps at once; each is kept until it expires (at most 10 minutes). Nothing was changed. Next step: wait a few minutes, then call again.`;
   }
   if (error instanceof ElicitationRequired) {
     return [
@@ -51,7 +55,10 @@ function describe(spec: ToolSpec, error: unknown, redact: Redact): string {
   }
   if (error instanceof RateBudgetExhausted) {
     const seconds = Math.ceil(error.waitMs / 1000);
-    return `${tool}: NOT SENT. ${error.reason}; the next request fits in ${seconds} s, longer than this call may wait.\nNext step: retry after ${new Date(Date.now() + error.waitMs).toISOString()} (in ${seconds} s). Going on sooner only extends the block for the user's whole account.`;
+    const why = error.serverFull
+      ? "This server's limit, not Cloudflare's: nothing is blocked on the user's account."
+      : "Going on sooner only extends the block for the user's whole account.";
+    return `${tool}: NOT SENT. ${error.reason}; the next request fits in ${seconds} s, longer than this call may wait.\nNext step: retry after ${new Date(Date.now() + error.waitMs).toISOString()} (in ${seconds} s). ${why}`;
   }
   if (error instanceof CloudflareApiError) {
     return `${tool} failed: HTTP ${error.status}.${apiErrors(error, redact)}\nNext step: ${nextStepForApiError(spec, error)}`;

@@ -44,15 +44,34 @@ function specs(): Promise<Map<string, ToolSpec>> {
   return registry;
 }
 
+/** What a server offers depends on the configuration only: worked out once per configuration, not per request. */
+interface Offer {
+  listing: typeof TOOL_DEFINITIONS;
+  listed: ReadonlySet<string>;
+  instructions: string;
+}
+
+const offers = new Map<string, Offer>();
+
+function offerFor(config: ServerConfig): Offer {
+  const key = `${config.readOnly}/${config.sandbox}`;
+  let offer = offers.get(key);
+  if (!offer) {
+    const listing = TOOL_DEFINITIONS.filter((d) => !config.readOnly || d.annotations.readOnlyHint);
+    offer = { listing, listed: new Set(listing.map((d) => d.name)), instructions: instructionsFor(config) };
+    offers.set(key, offer);
+  }
+  return offer;
+}
+
 export function createServer(deps: ServerDeps): Server {
   const { config } = deps;
-  const listing = TOOL_DEFINITIONS.filter((d) => !config.readOnly || d.annotations.readOnlyHint);
-  const listed = new Set(listing.map((d) => d.name));
+  const { listing, listed, instructions } = offerFor(config);
   const server = new Server(
     { name: NAME, version: VERSION, title: "Cloudflare SSL/TLS" },
     {
       capabilities: { tools: {}, prompts: {} },
-      instructions: instructionsFor(config),
+      instructions,
       jsonSchemaValidator: zodSchemaValidator,
     },
   );

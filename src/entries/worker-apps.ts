@@ -9,6 +9,7 @@ import { createHttpApp } from "../core/http-app.js";
 import type { ClientSettings } from "../core/identity.js";
 import { createSandbox } from "../sandbox/handler.js";
 import { NAME, VERSION } from "../version.js";
+import { durableSpentNonces } from "./worker-nonces.js";
 import type { WorkerSettings } from "./worker-settings.js";
 
 /** What serves MCP requests: the shared HTTP app, minus close (an isolate is never told it ends). */
@@ -29,7 +30,10 @@ const SANDBOX_TOKEN = "sandbox-token";
 const LOOPBACK_HOSTNAME = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/;
 
 export function buildWorkerApps(settings: WorkerSettings): WorkerApps {
-  const approvals = createApprovalSigner({ key: settings.approvalKey });
+  const approvals = createApprovalSigner({
+    key: settings.approvalKey,
+    spent: settings.spentApprovals ? durableSpentNonces(settings.spentApprovals) : undefined,
+  });
   const budgets = new RateBudgets(RATE_BUDGET);
   const config = { readOnly: settings.readOnly, elicitationOnly: false, sandbox: false };
   // The global fetch is looked up on each call, not captured here, so that tests can stand in for it.
@@ -49,8 +53,12 @@ export function buildWorkerApps(settings: WorkerSettings): WorkerApps {
   if (!settings.sandbox) return { api };
 
   let sandboxApi: ReturnType<typeof createSandbox> | undefined;
+  // The sandbox signs with a key of its own and keeps its own spent approvals: an approval anyone can mint
+  // there must never act on /mcp, and the crowd trying it must not fill the real callers' store.
+  let sandboxApprovals: ReturnType<typeof createApprovalSigner> | undefined;
   const sandbox = byOrigin((loopbackOrigins) => {
     sandboxApi ??= createSandbox({ token: SANDBOX_TOKEN });
+    sandboxApprovals ??= createApprovalSigner({ key: crypto.getRandomValues(new Uint8Array(32)) });
     const simulated = sandboxApi;
     return createHttpApp({
       config: { ...config, sandbox: true },
@@ -60,7 +68,7 @@ export function buildWorkerApps(settings: WorkerSettings): WorkerApps {
       ),
       // Nothing real to protect, and one shared credential: a budget would only make visitors queue.
       budgets: new RateBudgets(null),
-      approvals,
+      approvals: sandboxApprovals,
       sandbox: { credentials: { token: SANDBOX_TOKEN } },
       allowedOrigins: settings.allowedOrigins,
       loopbackOrigins,

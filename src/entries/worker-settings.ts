@@ -5,6 +5,7 @@ import { allowedOrigin } from "../config/addresses.js";
 import { checkBaseUrl, DEFAULT_BASE_URL } from "../config/base-url.js";
 import { checkApprovalKey } from "../config/credentials.js";
 import { ConfigError } from "../config/error.js";
+import type { SpentApprovalsNamespace } from "./worker-nonces.js";
 
 /** The vars and secrets the Worker reads; every one is optional. */
 export interface WorkerEnv {
@@ -18,6 +19,8 @@ export interface WorkerEnv {
   READ_ONLY?: string;
   /** "false" turns off POST /sandbox/mcp. */
   SANDBOX_ENABLED?: string;
+  /** The Durable Object binding (wrangler.jsonc) where spent approvals are kept for every isolate. */
+  SPENT_APPROVALS?: SpentApprovalsNamespace;
 }
 
 export interface WorkerSettings {
@@ -27,6 +30,8 @@ export interface WorkerSettings {
   allowedOrigins: string[];
   readOnly: boolean;
   sandbox: boolean;
+  /** Undefined: each isolate keeps the approvals spent through it in its own memory. */
+  spentApprovals?: SpentApprovalsNamespace;
 }
 
 export function workerSettings(env: WorkerEnv): WorkerSettings {
@@ -40,6 +45,7 @@ export function workerSettings(env: WorkerEnv): WorkerSettings {
       .map((entry) => allowedOrigin(entry, "ALLOWED_ORIGINS")),
     readOnly: flag(env.READ_ONLY, "READ_ONLY", false),
     sandbox: flag(env.SANDBOX_ENABLED, "SANDBOX_ENABLED", true),
+    spentApprovals: env.SPENT_APPROVALS,
   };
 }
 

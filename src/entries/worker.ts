@@ -8,6 +8,8 @@ import { landingPage, type PageFacts } from "./worker-page.js";
 import { type WorkerEnv, type WorkerSettings, workerSettings } from "./worker-settings.js";
 
 export type { McpApp, WorkerApps } from "./worker-apps.js";
+// The Durable Object class of wrangler.jsonc's SPENT_APPROVALS binding: workerd finds it among these exports.
+export { SpentApprovals } from "./worker-nonces.js";
 export type { WorkerEnv } from "./worker-settings.js";
 
 const API_PATHS = new Set(["/mcp", "/mcp/readonly"]);

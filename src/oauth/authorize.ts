@@ -6,7 +6,6 @@
 import {
   AuthorizationError,
   type AuthRequest,
-  authorizationErrorRedirect,
   CimdFetchError,
   type ConsentDescription,
 } from "@cloudflare/workers-oauth-provider";
@@ -35,8 +34,7 @@ export async function authorize(request: Request, env: ProviderEnv, apiBase: str
     authRequest = await oauth.parseAuthRequest(request);
     if (authRequest.codeChallengeMethod !== "S256") {
       // The provider lets confidential clients skip PKCE; MCP asks it of every client, so this server does.
-      const to = authorizationErrorRedirect(authRequest, "invalid_request", "PKCE with S256 is required");
-      return Response.redirect(to, 302);
+      return refusedPage("PKCE with S256 is required (code_challenge_method=S256)");
     }
     details = await oauth.describeConsent(authRequest);
   } catch (error) {
@@ -115,6 +113,9 @@ async function submitConsent(
       metadata: { readOnly: grant.readOnly, connectedAt: new Date(grant.verifiedAt).toISOString() },
       scope: approved.request.scope,
       props: grant,
+      // Older connections of this app end when it exchanges the new code (see grant.ts), not now: the
+      // user may still leave this page without continuing.
+      revokeExistingGrants: false,
     });
     const body = connectedBody({
       clientName: granted.clientName,
@@ -155,12 +156,20 @@ function consentPage(
   });
 }
 
+/**
+ * Before the user has seen the consent page, nothing redirects: anyone may register a client with any
+ * redirect URI, so an error sent there would make this origin an open redirector. The error is shown here.
+ */
+function refusedPage(description: string): Promise<Response> {
+  return errorPage(
+    400,
+    "Sign-in refused",
+    `${description.replace(/\.$/, "")}. The app's sign-in request is not valid; start again from your app, or tell its makers.`,
+  );
+}
+
 function refusedRequest(error: unknown): Promise<Response> | Response {
-  if (error instanceof AuthorizationError) {
-    // The provider attaches a redirect only once the client and its exact redirect URI are validated.
-    if (error.redirectTo) return Response.redirect(error.redirectTo, 302);
-    return errorPage(400, "Sign-in refused", `${error.description}. Start again from your app.`);
-  }
+  if (error instanceof AuthorizationError) return refusedPage(error.description);
   if (error instanceof CimdFetchError) {
     return errorPage(
       400,

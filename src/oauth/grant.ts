@@ -4,6 +4,7 @@
 // by the client. The Cloudflare token is re-verified now and then, so a token the user revoked at
 // Cloudflare ends the connection with a 401 that sends the client back through sign-in.
 import {
+  type GrantSummary,
   OAuthError,
   type OAuthHelpers,
   type TokenExchangeCallbackOptions,
@@ -29,6 +30,8 @@ export interface SealedGrant {
 /** How long a verification holds before a call checks the token with Cloudflare again. */
 export const REVERIFY_AFTER_MS = 5 * 60_000;
 const MAX_REMEMBERED_GRANTS = 10_000;
+/** A user's grants read at most when a new sign-in replaces the older ones. */
+const MAX_LISTED_GRANTS = 1000;
 const GRANT_TTL_SECONDS = 30 * 24 * 3600;
 
 /** What the MCP app (the Worker without OAuth) looks like from here. */
@@ -102,9 +105,14 @@ function signInAgain(request: Request): Response {
  * refresh first checks that Cloudflare still accepts the token, and ends the grant (the provider revokes it
  * on invalid_grant) when it does not.
  */
-export async function onTokenExchange(options: TokenExchangeCallbackOptions<OAuthEnv>) {
+export async function onTokenExchange(
+  options: TokenExchangeCallbackOptions<OAuthEnv>,
+  /** The provider's helpers: the token endpoint does not put them in the env it hands the callback. */
+  helpers: () => OAuthHelpers,
+) {
   const grant = options.props as SealedGrant;
   if (options.grantType === "authorization_code") {
+    await endOlderConnections(options, helpers());
     const left = grant.expiresOn ? Math.floor((Date.parse(grant.expiresOn) - Date.now()) / 1000) : Number.NaN;
     return Number.isFinite(left)
       ? { refreshTokenTTL: Math.max(60, Math.min(GRANT_TTL_SECONDS, left)) }
@@ -124,4 +132,38 @@ export async function onTokenExchange(options: TokenExchangeCallbackOptions<OAut
     return { newProps: { ...grant, verifiedAt: Date.now() } satisfies SealedGrant };
   }
   return undefined;
+}
+
+/**
+ * A new sign-in of an app replaces its older connections made with the same Cloudflare token, once the app
+ * exchanges the new code: a sign-in abandoned on the confirmation page leaves the working connection as it
+ * was. An app known by a metadata document is one app per redirect URI, as the provider counts them.
+ */
+async function endOlderConnections(
+  options: TokenExchangeCallbackOptions<OAuthEnv>,
+  oauth: OAuthHelpers,
+): Promise<void> {
+  try {
+    const grants: GrantSummary[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await oauth.listUserGrants(options.userId, cursor ? { cursor } : {});
+      grants.push(...page.items);
+      cursor = page.cursor;
+    } while (cursor && grants.length < MAX_LISTED_GRANTS);
+    const current = grants.find((grant) => grant.id === options.grantId);
+    if (!current) return;
+    const byDocument = /^https:\/\//.test(current.clientId);
+    const older = grants.filter(
+      (grant) =>
+        grant.id !== current.id &&
+        grant.clientId === current.clientId &&
+        (!byDocument || grant.redirectUri === current.redirectUri) &&
+        JSON.stringify(grant.resource) === JSON.stringify(current.resource),
+    );
+    await Promise.all(older.map((grant) => oauth.revokeGrant(grant.id, options.userId)));
+  } catch (error) {
+    // The new connection works either way; an older one left behind still ends with its lifetime.
+    console.warn(`oauth: could not end older connections (${(error as Error)?.name ?? "error"})`);
+  }
 }

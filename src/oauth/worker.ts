@@ -3,7 +3,7 @@
 // registration, PKCE, refresh, revocation; grants in OAUTH_KV). Off, requests go to the Worker untouched
 // and nothing about OAuth exists. Either way a request that carries a Cloudflare API token as its bearer
 // goes straight to the MCP app as before, so header users and signed-in users share one deployment.
-import { OAuthProvider } from "@cloudflare/workers-oauth-provider";
+import { getOAuthApi, OAuthProvider, type OAuthProviderOptions } from "@cloudflare/workers-oauth-provider";
 import { NAME } from "../version.js";
 import { AUTHORIZE_PATH, authorize, REVOKE_PATH } from "./authorize.js";
 import { grantHandler, type InnerWorker, onTokenExchange, type ProviderEnv } from "./grant.js";
@@ -47,10 +47,22 @@ export function withOAuth<Env extends object>(inner: {
       if (underResource(url.pathname) && carriesCloudflareToken(request)) return inner.fetch(request, env);
       // A copy: the provider adds its helpers to the env it is given, and they belong to one provider.
       const providerEnv = { ...env } as unknown as ProviderEnv;
-      return providerFor(canonicalOrigin(url)).fetch(request, providerEnv, ctx as never);
+      const response = await providerFor(canonicalOrigin(url)).fetch(request, providerEnv, ctx as never);
+      return underResource(url.pathname) ? withChallengeBody(response) : response;
     },
   };
 }
+
+/** The provider's 401 has no body; a person reading it (curl, a log) learns both ways in. */
+function withChallengeBody(response: Response): Response {
+  if (response.status !== 401 || response.body !== null) return response;
+  const headers = new Headers(response.headers);
+  headers.set("content-type", "text/plain; charset=utf-8");
+  return new Response(`${UNAUTHORIZED}\n`, { status: 401, headers });
+}
+
+const UNAUTHORIZED =
+  "Unauthorized: sign in with OAuth (the WWW-Authenticate header points to this server's metadata; chat apps do this for you), or send your Cloudflare API token as the header `Authorization: Bearer <token>` (permissions: SSL and Certificates Read, plus Edit for changes, and Zone Read for find_zone).";
 
 function underResource(path: string): boolean {
   return path === RESOURCE_PATH || path.startsWith(`${RESOURCE_PATH}/`);
@@ -67,7 +79,7 @@ function carriesCloudflareToken(request: Request): boolean {
 }
 
 function buildProvider(origin: string, inner: InnerWorker): OAuthProvider<ProviderEnv> {
-  return new OAuthProvider<ProviderEnv>({
+  const options: OAuthProviderOptions<ProviderEnv> = {
     apiRoute: RESOURCE_PATH,
     apiHandler: grantHandler(inner),
     defaultHandler: {
@@ -89,10 +101,11 @@ function buildProvider(origin: string, inner: InnerWorker): OAuthProvider<Provid
       resource_name: NAME,
       bearer_methods_supported: ["header"],
     },
-    tokenExchangeCallback: onTokenExchange,
+    tokenExchangeCallback: (exchange) => onTokenExchange(exchange, () => getOAuthApi(options, exchange.env)),
     onError({ code, internal }) {
       // The code and the failed check only: descriptions and details may quote what a client sent.
       console.warn(`oauth: ${code} (${internal?.category ?? "?"}/${internal?.reason ?? "?"})`);
     },
-  });
+  };
+  return new OAuthProvider<ProviderEnv>(options);
 }

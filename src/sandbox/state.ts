@@ -1,5 +1,5 @@
 // The sandbox's zones and certificates: their shapes, deterministic ids and the certificate pack lifecycle.
-import { sha256Hex } from "./sha256.js";
+import { sha256Hex } from "../lib/sha256.js";
 
 export const DEMO_ZONE_ID = "023e105f4ecef8ad9ca31a8372d0c353";
 export const DEMO_ZONE_NAME = "example.com";

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { UsageError } from "../lib/failures.js";
-import { quoteApiList, quoteApiText } from "../lib/text.js";
+import { PlanText, quoteApiText } from "../lib/text.js";
 import type { RawPack } from "../triage/state.js";
 import { certificatePackId, confirm, hostname, validityDays, zoneId } from "./fields.js";
 import { asRecord, certificatePack, packSummary } from "./outputs.js";
@@ -212,10 +212,19 @@ export const certificatePackTools = [
         hosts: pack.hosts,
         certificate_authority: pack.certificate_authority,
       };
-      return {
-        state,
-        text: `Delete advanced certificate pack ${quoteApiText(pack.id)} (status ${quoteApiText(pack.status)}, CA ${pack.certificate_authority ? quoteApiText(pack.certificate_authority) : "unknown"}) covering ${quoteApiList(pack.hosts ?? [])}. Cloudflare stops serving it at once; any of these hosts not covered by another active certificate loses HTTPS. Its quota slot is freed. This cannot be undone; a new pack must be ordered and validated again.`,
-      };
+      const plan = new PlanText()
+        .say(
+          `Delete advanced certificate pack ${quoteApiText(pack.id, 80)}: Cloudflare stops serving it at once, and any of its hosts not covered by another active certificate loses HTTPS.`,
+        )
+        .list("It covers ", pack.hosts ?? [], (h) => quoteApiText(h, 260), {
+          share: 3000,
+          noun: "hosts",
+          after: ".",
+        })
+        .say(
+          `It has status ${quoteApiText(pack.status, 60)}, CA ${pack.certificate_authority ? quoteApiText(pack.certificate_authority, 60) : "unknown"}. Its quota slot is freed. This cannot be undone; a new pack must be ordered and validated again.`,
+        );
+      return { state, text: plan.toString(), omitted: plan.omitted };
     },
   }),
   defineTool({

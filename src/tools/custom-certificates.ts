@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { quoteApiList, quoteApiText } from "../lib/text.js";
+import { apiInteger, PlanText, quoteApiText } from "../lib/text.js";
 import { listAllPacks } from "./certificate-packs.js";
 import { confirm, customCertificateId, zoneId } from "./fields.js";
 import { asRecord } from "./outputs.js";
@@ -46,14 +46,28 @@ export const customCertificateTools = [
           .filter((p) => p.type === "sni_custom" || p.type === "legacy_custom")
           .flatMap((p) => (p.certificates ?? []).map((c) => [c.id, { ...c, type: p.type }] as const)),
       );
-      const lines = args.certificates.map(({ id, priority }) => {
-        const cert = known.get(id);
-        return cert
-          ? `${id} (${quoteApiText(cert.type)}, ${quoteApiList(cert.hosts ?? [])}): priority ${cert.priority ?? "?"} -> ${priority}`
-          : `${id}: priority -> ${priority} (not found among the zone's custom certificates; Cloudflare will likely reject it)`;
-      });
+      const plan = new PlanText().say(
+        `Re-prioritize custom certificates on zone ${args.zone_id}, changing which certificate visitors get where hosts overlap:`,
+      );
+      plan.list(
+        "",
+        args.certificates,
+        ({ id, priority }) => {
+          const cert = known.get(id);
+          if (!cert) {
+            return `${id}: priority -> ${priority} (not found among the zone's custom certificates; Cloudflare will likely reject it)`;
+          }
+          const hosts = plan.itemsWithin(cert.hosts ?? [], (h) => quoteApiText(h, 260), {
+            share: 240,
+            noun: "hosts",
+          });
+          return `${id} (${quoteApiText(cert.type, 40)}, ${hosts}): priority ${apiInteger(cert.priority, "?")} -> ${priority}`;
+        },
+        { share: 3200, separator: "; ", noun: "certificates", after: "." },
+      );
       return {
-        text: `Re-prioritize custom certificates on zone ${args.zone_id}, changing which certificate visitors get where hosts overlap: ${lines.join("; ")}.`,
+        text: plan.toString(),
+        omitted: plan.omitted,
         state: [...known.entries()].map(([id, c]) => ({
           id,
           type: c.type,

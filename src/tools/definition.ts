@@ -28,6 +28,10 @@ export const approvalOutput = z.strictObject({
   confirm: z.string().describe("Pass as confirm to act, once the user approved the plan"),
   expires_at: z.string(),
   plan: z.string().describe("Show this to the user"),
+  left_out: z
+    .int()
+    .optional()
+    .describe('How many hosts, packs or certificates the plan names only as "and N more"'),
   reason: z.string().optional(),
 });
 

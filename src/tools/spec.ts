@@ -22,7 +22,15 @@ export interface ToolContext {
  * values quoted), and that state, to which the approval is bound. `undefined`: this call needs no approval
  * (for example enabling Universal SSL).
  */
-export type ConfirmationPlan = { text: string; state: unknown } | undefined;
+export type ConfirmationPlan =
+  | {
+      /** At most PLAN_TEXT_MAX characters (see PlanText): the consequence first, then the first items. */
+      text: string;
+      state: unknown;
+      /** How many items (hosts, packs, certificates) the text names only as "and N more". */
+      omitted?: number;
+    }
+  | undefined;
 
 /** The next steps this tool's failures call for, beyond those every tool shares. */
 export interface ToolHints {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { quoteApiList, quoteApiText } from "../lib/text.js";
+import { PlanText, quoteApiText } from "../lib/text.js";
 import { listAllPacks, type RawPack } from "./certificate-packs.js";
 import { confirm, zoneId } from "./fields.js";
 import { defineTool } from "./spec.js";
@@ -9,6 +9,14 @@ const universalOutput = z.looseObject({ enabled: z.boolean().optional() });
 
 function hostsOf(packs: RawPack[]): Set<string> {
   return new Set(packs.flatMap((p) => p.hosts ?? []));
+}
+
+const quoteHost = (host: unknown) => quoteApiText(host, 260);
+
+/** One pack of a plan: its type, id and first hosts; its other hosts are counted in the plan's omissions. */
+function packLine(plan: PlanText, pack: RawPack): string {
+  const hosts = plan.itemsWithin(pack.hosts ?? [], quoteHost, { share: 200, noun: "hosts" });
+  return `${quoteApiText(pack.type, 40)} ${quoteApiText(pack.id, 80)} (${hosts})`;
 }
 
 export const universalSslTools = [
@@ -48,20 +56,34 @@ export const universalSslTools = [
       const universal = packs.filter((p) => p.type === "universal");
       const others = packs.filter((p) => p.type !== "universal");
       const covered = hostsOf(others);
-      const exposed = [...hostsOf(universal)].filter((h) => !covered.has(h));
-      const text = [
-        `Disable Universal SSL on zone ${args.zone_id}.`,
-        `Cloudflare removes the Universal certificate${universal.length === 1 ? "" : "s"} (${quoteApiList([...hostsOf(universal)]) || "none active"}) from the edge and orders no new one.`,
-        others.length
-          ? `Other active certificates stay: ${others.map((p) => `${quoteApiText(p.type)} ${quoteApiText(p.id)} (${quoteApiList(p.hosts ?? [])})`).join("; ")}.`
-          : "No other active certificate exists on the zone.",
-        exposed.length
-          ? `Left with no certificate: ${quoteApiList(exposed)}. With HSTS, Always Use HTTPS or HTTPS redirects on, visitors cannot reach them.`
-          : "Every Universal host is covered by another active certificate.",
-        "Re-enabling later orders a new Universal certificate, which takes time to issue.",
-      ].join(" ");
+      const universalHosts = hostsOf(universal);
+      const exposed = [...universalHosts].filter((h) => !covered.has(h));
+      const plan = new PlanText().say(`Disable Universal SSL on zone ${args.zone_id}.`);
+      if (exposed.length) {
+        plan.list("Left with no certificate: ", exposed, quoteHost, {
+          share: 1400,
+          noun: "hosts",
+          after: ". With HSTS, Always Use HTTPS or HTTPS redirects on, visitors cannot reach them.",
+        });
+      } else plan.say("Every Universal host is covered by another active certificate.");
+      plan.say(
+        `Cloudflare removes the Universal certificate${universal.length === 1 ? "" : "s"} (${plan.itemsWithin(universalHosts, quoteHost, { share: 600, noun: "hosts" }) || "none active"}) from the edge and orders no new one.`,
+      );
+      if (others.length) {
+        plan.list("Other active certificates stay: ", others, (p) => packLine(plan, p), {
+          share: 1400,
+          separator: "; ",
+          noun: "packs",
+          after: ".",
+        });
+      } else plan.say("No other active certificate exists on the zone.");
+      plan.say("Re-enabling later orders a new Universal certificate, which takes time to issue.");
       const state = packs.map((p) => ({ id: p.id, type: p.type, status: p.status, hosts: p.hosts }));
-      return { text, state: { enabled: current.enabled, packs: state } };
+      return {
+        text: plan.toString(),
+        omitted: plan.omitted,
+        state: { enabled: current.enabled, packs: state },
+      };
     },
     hints: { ambiguous: "Read the setting with get_universal_ssl_settings before calling again." },
   }),

@@ -150,23 +150,3 @@ export function oauthWorker(vars: Vars = {}) {
     },
   };
 }
-
-/**
- * The provider's log: one `console.warn` line per refused request, naming the error and the failed check. A
- * test that provokes refusals captures them here rather than printing them, and `end()` checks that nothing
- * else was logged.
- */
-export function captureOAuthLog() {
-  const lines: string[] = [];
-  const spy = vi
-    .spyOn(console, "warn")
-    .mockImplementation((...args: unknown[]) => void lines.push(args.map(String).join(" ")));
-  return {
-    lines,
-    end() {
-      spy.mockRestore();
-      const other = lines.filter((line) => !/^oauth: [a-z_]+ \([\w-]+\/[\w-]+\)$/.test(line));
-      if (other.length > 0) throw new Error(`unexpected warnings: ${other.join(" | ")}`);
-    },
-  };
-}

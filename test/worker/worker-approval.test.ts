@@ -85,6 +85,29 @@ describe("approvals across Worker instances (2025 era)", () => {
   });
 });
 
+describe("the hosted sandbox's approvals are its own", () => {
+  it.each([
+    { keys: "without APPROVAL_KEY", workerEnv: withApi },
+    { keys: "with APPROVAL_KEY", workerEnv: { ...withApi, APPROVAL_KEY: KEY } },
+  ])(
+    "a confirm minted on /sandbox/mcp is not issued here on /mcp ($keys), even for the sandbox's token",
+    async ({ workerEnv }) => {
+      fake = installFakeCloudflare();
+      const worker = createWorker();
+      const sandbox = await connectLegacy(worker, workerEnv, { path: "/sandbox/mcp" });
+      open.push(sandbox);
+      const confirm = confirmOf(await sandbox.callTool("delete_certificate_pack", DELETE))?.confirm;
+      expect(confirm).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
+      // The sandbox's credential is the well-known token it serves with; a caller of /mcp may present it too.
+      const api = await connectLegacy(worker, workerEnv, { token: "sandbox-token" });
+      open.push(api);
+      const result = await api.callTool("delete_certificate_pack", { ...DELETE, confirm });
+      expect(confirmOf(result)?.reason).toMatch(/not one this server issued/);
+      expect(mutations()).toEqual([]);
+    },
+  );
+});
+
 describe(`with elicitation (${MODERN}, input-required round trip)`, () => {
   const start = async (answer: "accept" | "decline") => {
     const asked: string[] = [];

@@ -1,5 +1,5 @@
-// SHA-256 (FIPS 180-4) of a string's UTF-8 bytes, in plain JavaScript: the sandbox derives its ids from it and
-// must run where no hashing module is at hand synchronously (Web Crypto's digest is asynchronous).
+// SHA-256 (FIPS 180-4) of a string's UTF-8 bytes, in plain JavaScript, for code that must hash synchronously
+// wherever it runs (Web Crypto's digest is asynchronous): the sandbox's ids, the keys of per-credential caches.
 
 const K = new Uint32Array([
   0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98,
@@ -18,22 +18,48 @@ const INITIAL = [
 
 const rotr = (x: number, n: number) => (x >>> n) | (x << (32 - n));
 
+/** The message schedule, reused: hashing is synchronous, so no two calls share it at once. */
+const w = new Uint32Array(64);
+const encoder = new TextEncoder();
+
 export function sha256Hex(text: string): string {
-  const data = new TextEncoder().encode(text);
+  const data = encoder.encode(text);
   // The message, a 1 bit, zeros, then the length in bits as a 64-bit big-endian number, to a multiple of 64.
   const blocks = Math.ceil((data.length + 9) / 64);
   const padded = new Uint8Array(blocks * 64);
   padded.set(data);
   padded[data.length] = 0x80;
-  const view = new DataView(padded.buffer);
   const bits = data.length * 8;
-  view.setUint32(padded.length - 8, Math.floor(bits / 2 ** 32));
-  view.setUint32(padded.length - 4, bits >>> 0);
+  const high = Math.floor(bits / 2 ** 32);
+  const end = padded.length;
+  padded[end - 8] = high >>> 24;
+  padded[end - 7] = (high >>> 16) & 0xff;
+  padded[end - 6] = (high >>> 8) & 0xff;
+  padded[end - 5] = high & 0xff;
+  padded[end - 4] = bits >>> 24;
+  padded[end - 3] = (bits >>> 16) & 0xff;
+  padded[end - 2] = (bits >>> 8) & 0xff;
+  padded[end - 1] = bits & 0xff;
 
-  const h = INITIAL.slice();
-  const w = new Uint32Array(64);
-  for (let block = 0; block < blocks; block++) {
-    for (let t = 0; t < 16; t++) w[t] = view.getUint32(block * 64 + t * 4);
+  let [h0, h1, h2, h3, h4, h5, h6, h7] = INITIAL as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  for (let offset = 0; offset < end; offset += 64) {
+    for (let t = 0; t < 16; t++) {
+      const i = offset + t * 4;
+      w[t] =
+        ((padded[i] as number) << 24) |
+        ((padded[i + 1] as number) << 16) |
+        ((padded[i + 2] as number) << 8) |
+        (padded[i + 3] as number);
+    }
     for (let t = 16; t < 64; t++) {
       const a = w[t - 15] as number;
       const b = w[t - 2] as number;
@@ -41,7 +67,14 @@ export function sha256Hex(text: string): string {
       const s1 = rotr(b, 17) ^ rotr(b, 19) ^ (b >>> 10);
       w[t] = (w[t - 16] as number) + s0 + (w[t - 7] as number) + s1;
     }
-    let [a, b, c, d, e, f, g, hh] = h as [number, number, number, number, number, number, number, number];
+    let a = h0;
+    let b = h1;
+    let c = h2;
+    let d = h3;
+    let e = h4;
+    let f = h5;
+    let g = h6;
+    let hh = h7;
     for (let t = 0; t < 64; t++) {
       const s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25);
       const choice = (e & f) ^ (~e & g);
@@ -58,8 +91,16 @@ export function sha256Hex(text: string): string {
       b = a;
       a = (t1 + t2) | 0;
     }
-    const next = [a, b, c, d, e, f, g, hh];
-    for (let i = 0; i < 8; i++) h[i] = ((h[i] as number) + (next[i] as number)) | 0;
+    h0 = (h0 + a) | 0;
+    h1 = (h1 + b) | 0;
+    h2 = (h2 + c) | 0;
+    h3 = (h3 + d) | 0;
+    h4 = (h4 + e) | 0;
+    h5 = (h5 + f) | 0;
+    h6 = (h6 + g) | 0;
+    h7 = (h7 + hh) | 0;
   }
-  return h.map((word) => (word >>> 0).toString(16).padStart(8, "0")).join("");
+  let hex = "";
+  for (const word of [h0, h1, h2, h3, h4, h5, h6, h7]) hex += (word >>> 0).toString(16).padStart(8, "0");
+  return hex;
 }
