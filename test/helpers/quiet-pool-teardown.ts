@@ -15,7 +15,5 @@ export default function setup() {
           chunk,
           ...rest,
         )) as typeof process.stdout.write;
-  return () => {
-    process.stdout.write = write;
-  };
+  // Not restored at teardown: the pool stops its last runner after the global teardown has run.
 }
