@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { build } from "esbuild";
 import { encode } from "gpt-tokenizer/encoding/o200k_base";
 import { Agent, request } from "undici";
+import { redactorFor } from "../src/core/redact.js";
 import { DEMO_ZONE_ID, type Pack } from "../src/sandbox/state.js";
 import { toolDefinition } from "../src/tools/definition.js";
 import { TOOLS } from "../src/tools/registry.js";
@@ -17,7 +18,7 @@ import { CLI, coldStart, connect, inFlight, memoryOf, percentile, round, table, 
 const TOKEN = "bench-token";
 const ZONE = DEMO_ZONE_ID;
 const quick = process.argv.includes("--quick");
-/** --only startup (or tokens, overhead, size, scale, memory, http, flood) runs one section. */
+/** --only startup (or tokens, overhead, size, scale, memory, deadlines, redact, http, flood) runs one section. */
 const only = process.argv[process.argv.indexOf("--only") + 1];
 const wanted = (name: string) => !process.argv.includes("--only") || only === name;
 const report: Record<string, unknown> = {
@@ -354,6 +355,77 @@ async function memory(fake: FakeCloudflare) {
   await server.client.close();
 }
 
+/**
+ * A read whose answer trickles in one byte every 200 ms, three times: each attempt ends at its 1,000 ms deadline,
+ * the client waits its default backoffs (200, 800 and 2,000 ms) and the fourth attempt succeeds. The figure of
+ * interest is how far past those 6,000 ms the call ends. test/safety.test.ts checks the behaviour, not the time.
+ */
+const TRICKLED_CALL_FLOOR_MS = 3 * 1000 + 200 + 800 + 2000;
+async function deadlines(fake: FakeCloudflare) {
+  section("Deadlines: a trickled answer, three attempts of 1,000 ms each, then a good one");
+  const runs = quick ? 2 : 5;
+  const server = await connect(["--rate-limit", "0", "--timeout-ms", "1000"], {
+    CLOUDFLARE_API_TOKEN: TOKEN,
+    CLOUDFLARE_BASE_URL: fake.url,
+  });
+  const took: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    fake.inject({ fault: { kind: "trickle", everyMs: 200 }, path: "/quota", times: 3 });
+    const started = performance.now();
+    await server.client.callTool({ name: "get_certificate_pack_quota", arguments: { zone_id: ZONE } });
+    took.push(performance.now() - started);
+  }
+  fake.clearFaults();
+  const sorted = [...took].sort((a, b) => a - b);
+  const figures = {
+    runs,
+    p50Ms: round(percentile(took, 50), 0),
+    minMs: round(sorted[0] as number, 0),
+    maxMs: round(sorted.at(-1) as number, 0),
+    beyondDeadlinesAndBackoffP50Ms: round(percentile(took, 50) - TRICKLED_CALL_FLOOR_MS, 0),
+  };
+  console.log(
+    table([
+      ["runs", "p50 ms", "min ms", "max ms", "p50 beyond the deadlines and backoffs (6,000 ms)"],
+      [runs, figures.p50Ms, figures.minMs, figures.maxMs, figures.beyondDeadlinesAndBackoffP50Ms],
+    ]),
+  );
+  report.deadlines = figures;
+  await server.client.close();
+}
+
+/** The redactor over 1 MB of API-like text with a Global API key and its email planted in several encodings. */
+function redaction() {
+  section("Redaction: 1 MB of mixed text, secrets planted in several encodings");
+  const email = "owner@example.org";
+  const key = "0123456789abcdef0123456789abcdef01234";
+  const redact = redactorFor({ email, key });
+  const filler = '{"id":"023e105f4ecef8ad9ca31a8372d0c353","hosts":["a.example.com"],"status":"active"}\n';
+  const planted = [
+    key,
+    Buffer.from(`${email}:${key}`).toString("base64"),
+    Buffer.from(key).toString("hex"),
+    email.toUpperCase(),
+  ];
+  let text = "";
+  for (let i = 0; text.length < 1_000_000; i++) text += filler.repeat(500) + planted[i % planted.length];
+  const runs = quick ? 5 : 20;
+  const took: number[] = [];
+  for (let i = 0; i < runs + 2; i++) {
+    const started = performance.now();
+    redact.text(text);
+    if (i >= 2) took.push(performance.now() - started);
+  }
+  const figures = { megabytes: round(text.length / 1e6, 2), runs, p50Ms: round(percentile(took, 50), 1) };
+  console.log(
+    table([
+      ["MB", "runs (after 2 warm-up)", "p50 ms"],
+      [figures.megabytes, runs, figures.p50Ms],
+    ]),
+  );
+  report.redact = figures;
+}
+
 const fake = await startFakeCloudflare({ token: TOKEN });
 if (wanted("startup")) await startup();
 if (wanted("tokens")) footprint();
@@ -361,6 +433,8 @@ if (wanted("overhead")) await overhead(fake);
 if (wanted("size")) await resultSize(fake);
 if (wanted("scale")) await scale(fake);
 if (wanted("memory")) await memory(fake);
+if (wanted("deadlines")) await deadlines(fake);
+if (wanted("redact")) redaction();
 if (wanted("http")) report.http = await httpBench(fake, TOKEN, quick);
 if (wanted("flood")) report.flood = await floodBench(fake, TOKEN, quick);
 await fake.close();

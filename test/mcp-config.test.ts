@@ -1,6 +1,7 @@
-// .mcp.json, the project configuration Claude Code reads at the clone's root, works as committed: each server
-// starts whether the client runs at the root or in a subfolder (npx finds the clone's own bin from anywhere
-// inside it, and the published package outside), and the sandbox entry needs no token and says nothing of one.
+// mcp.json, the sample configuration for any client, works as committed, and .mcp.json (the same file under the
+// name Claude Code reads at the clone's root) is an exact copy of it: one source of truth. Each server starts
+// whether the client runs at the root or in a subfolder (npx finds the clone's own bin from anywhere inside it,
+// and the published package outside), and the sandbox entry needs no token and says nothing of one.
 import { readFileSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
@@ -13,9 +14,8 @@ import { SEAL } from "./helpers/spawn.js";
 
 type Entry = { command: string; args?: string[]; env?: Record<string, string> };
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const config = JSON.parse(readFileSync(new URL("../.mcp.json", import.meta.url), "utf8")) as {
-  mcpServers: Record<string, Entry>;
-};
+const SAMPLE = readFileSync(new URL("../mcp.json", import.meta.url), "utf8");
+const config = JSON.parse(SAMPLE) as { mcpServers: Record<string, Entry> };
 
 /** Claude Code's expansion: ${VAR} and ${VAR:-default}; an unset ${VAR} stays as written. */
 const expand = (text: string, env: Record<string, string | undefined>) =>
@@ -55,6 +55,13 @@ const quota = async (client: Client) =>
   })) as CallToolResult;
 
 describe(".mcp.json", () => {
+  it("is an exact copy of mcp.json, the one source of the sample configuration", () => {
+    const claudeCode = readFileSync(new URL("../.mcp.json", import.meta.url), "utf8");
+    expect(claudeCode, "mcp.json changed: copy it over .mcp.json (cp mcp.json .mcp.json)").toBe(SAMPLE);
+  });
+});
+
+describe("mcp.json", () => {
   const { "cloudflare-ssl": real, "cloudflare-ssl-sandbox": sandbox } = config.mcpServers;
   const places = [
     ["the clone's root", ROOT],
@@ -70,7 +77,7 @@ describe(".mcp.json", () => {
   });
 
   it.each(places)("the sandbox server starts from %s and answers without a token", async (_, cwd) => {
-    if (!sandbox) throw new Error(".mcp.json lacks cloudflare-ssl-sandbox");
+    if (!sandbox) throw new Error("mcp.json lacks cloudflare-ssl-sandbox");
     const { client, stderr } = await start(sandbox, cwd);
     try {
       expect((await client.listTools()).tools.map((t) => t.name)).toEqual(TOOLS.map((t) => t.name));
@@ -85,7 +92,7 @@ describe(".mcp.json", () => {
   it.each(places)(
     "the real server starts from %s with no token set, and a call says what to set",
     async (_, cwd) => {
-      if (!real) throw new Error(".mcp.json lacks cloudflare-ssl");
+      if (!real) throw new Error("mcp.json lacks cloudflare-ssl");
       const { client, stderr } = await start(real, cwd);
       try {
         expect((await client.listTools()).tools).toHaveLength(TOOLS.length);
@@ -100,7 +107,7 @@ describe(".mcp.json", () => {
   );
 
   it("the real server passes a token set in the shell on to the server", async () => {
-    if (!real) throw new Error(".mcp.json lacks cloudflare-ssl");
+    if (!real) throw new Error("mcp.json lacks cloudflare-ssl");
     const { client, stderr } = await start(real, ROOT, { CLOUDFLARE_API_TOKEN: "tok_from_shell" });
     try {
       await client.listTools();

@@ -410,17 +410,15 @@ describe("values", () => {
   });
 });
 
-describe("speed", () => {
-  it("redacts 1 MB of mixed text (figures printed, not asserted)", () => {
+describe("a large text", () => {
+  // Its speed is a benchmark (npm run bench -- --only redact), not a timed test.
+  it("redacts 1 MB of mixed text, every planted secret in every form", () => {
     const redact = redactorFor({ email: EMAIL, key: KEY });
     const filler = '{"id":"023e105f4ecef8ad9ca31a8372d0c353","hosts":["a.example.com"],"status":"active"}\n';
     const planted = [KEY, base64(utf8(`${EMAIL}:${KEY}`)), hex(KEY), EMAIL.toUpperCase()];
     let text = "";
     for (let i = 0; text.length < 1_000_000; i++) text += filler.repeat(500) + planted[i % planted.length];
-    const started = performance.now();
     const output = redact.text(text);
-    const elapsed = performance.now() - started;
-    console.info(`redact: ${(text.length / 1e6).toFixed(2)} MB in ${elapsed.toFixed(1)} ms`);
     expect(recoveries(output, KEY)).toEqual([]);
     expect(recoveries(output, EMAIL)).toEqual([]);
   });

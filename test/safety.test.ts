@@ -4,10 +4,11 @@
 import { spawn } from "node:child_process";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import type { ApiResponse } from "../src/client/cloudflare.js";
 import { listAllPacks, MAX_ANSWER_BYTES } from "../src/tools/pack-pages.js";
 import type { ToolContext } from "../src/tools/spec.js";
+import { TRICKLED_BODY } from "./helpers/fake-cloudflare.js";
 import { type Harness, type HarnessOptions, startHarness, TOKEN, textOf, ZONE } from "./helpers/harness.js";
 import { CLI, SEAL } from "./helpers/spawn.js";
 
@@ -29,13 +30,20 @@ describe("deadlines", () => {
     try {
       await start({ client: { timeoutMs: 1000, maxAttempts: 3, backoffMs: [5] } });
       h.fake.inject({ fault: { kind: "trickle", everyMs: 200 }, path: "/quota", times: 3 });
-      const started = Date.now();
+      const started = performance.now();
       const result = await h.call("get_certificate_pack_quota", { zone_id: ZONE });
-      const took = Date.now() - started;
+      const took = performance.now() - started;
       expect(textOf(result)).toMatch(/no answer within 1000 ms/);
       expect(h.fake.log).toHaveLength(3);
+      // Each attempt was cut off by the client before its answer was complete (the fake sees each hang-up soon after).
+      await vi.waitFor(() => expect(h.fake.log.map((entry) => entry.abandoned)).toEqual([true, true, true]), {
+        timeout: 10_000,
+      });
+      // Three deadlines cannot pass sooner; a busy machine only makes them later.
       expect(took).toBeGreaterThanOrEqual(2900);
-      expect(took).toBeLessThan(4500);
+      // A per-read timeout would have waited for a whole trickled body (about 14 s) at least once. This bound
+      // keeps that margin on a loaded machine; the time itself is measured by `npm run bench -- --only deadlines`.
+      expect(took).toBeLessThan(TRICKLED_BODY.length * 200);
     } finally {
       clearInterval(collector);
     }
@@ -59,7 +67,8 @@ describe("bounded waits", () => {
     });
     await h.call("get_certificate_pack_quota", { zone_id: ZONE });
     const { result, progress, ms } = await h.callWatched("get_universal_ssl_settings", { zone_id: ZONE });
-    expect(ms).toBeLessThan(1000);
+    // "At once" against a wait of a day or more: a margin that a loaded machine cannot use up.
+    expect(ms).toBeLessThan(10_000);
     expect(result.isError).toBe(true);
     expect(textOf(result)).toMatch(/NOT SENT\. Cloudflare's Ratelimit header says the budget is spent/);
     expect(textOf(result)).toContain(`in ${seconds} s`);

@@ -1,7 +1,18 @@
 // `--help`, written from the settings table so that it lists exactly what the parser accepts.
+import pkg from "../../package.json" with { type: "json" };
 import { COMMANDS, SETTINGS, type Setting } from "./settings.js";
 
 const WIDTH = 110;
+const EXAMPLES = [
+  [
+    "npx -y cloudflare-ssl-mcp --sandbox",
+    "Every tool on a simulated zone, example.com: no account, no token, nothing sent.",
+  ],
+  [
+    "CLOUDFLARE_API_TOKEN=<token> npx -y cloudflare-ssl-mcp --read-only",
+    "Your zones, with only the tools that change nothing.",
+  ],
+] as const;
 const ALL: readonly Setting[] = Object.values(SETTINGS);
 
 /** A setting's help line with its range, default or example: one sentence, ending in a period. */
@@ -56,6 +67,12 @@ export function renderHelp(): string {
     "",
     "A flag wins over its variable. Boolean variables take true/false (also 1/0, yes/no, on/off).",
     "Without credentials the server starts and lists its tools; each call then says what to set.",
+    "",
+    "Examples:",
+    ...EXAMPLES.flatMap(([command, what]) => [`  ${command}`, `      ${what}`]),
+    "",
+    `Docs: ${pkg.homepage}`,
+    "      clients, remote HTTP, Workers and OAuth in docs/; every setting in docs/configuration.md",
     "",
   ].join("\n");
 }

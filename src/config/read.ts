@@ -3,6 +3,7 @@
 import { BOOLEAN_FIX, parseBoolean } from "./boolean.js";
 import { ConfigError } from "./error.js";
 import { COMMANDS, SETTINGS, type Setting, type SettingName, type SettingValues } from "./settings.js";
+import { suggestionFor } from "./suggest.js";
 
 export type Env = Record<string, string | undefined>;
 
@@ -31,7 +32,11 @@ export function readSettings(
     if (command) return { kind: command.kind };
     const [flag, inline] = arg.split(/=(.*)/s, 2) as [string, string | undefined];
     const name = BY_FLAG.get(flag);
-    if (name === undefined) throw new ConfigError(`unknown option ${arg}; see --help`);
+    // Named without any `=value`: what follows the `=` may be a secret put on the line by mistake.
+    if (name === undefined) {
+      const hint = suggestionFor(flag);
+      throw new ConfigError(`unknown option ${flag}; see --help${hint ? `. ${hint}` : ""}`);
+    }
     const setting = SETTINGS[name] as Setting;
     if (setting.type === "boolean") {
       if (inline !== undefined) {

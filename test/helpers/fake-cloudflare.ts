@@ -33,6 +33,14 @@ export type Fault =
   /** A valid answer sent one byte every `everyMs`: each byte alone would reset a per-read timeout. */
   | { kind: "trickle"; everyMs: number };
 
+/** The answer a trickle fault sends, one byte at a time: a whole one takes its length times `everyMs`. */
+export const TRICKLED_BODY = JSON.stringify({
+  success: true,
+  errors: [],
+  messages: [],
+  result: { trickled: true },
+});
+
 export interface FaultRule {
   fault: Fault;
   method?: string;
@@ -127,7 +135,7 @@ async function answerWithFault(fault: Fault, req: IncomingMessage, res: ServerRe
       );
       return true;
     case "trickle": {
-      const body = JSON.stringify({ success: true, errors: [], messages: [], result: { trickled: true } });
+      const body = TRICKLED_BODY;
       res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
       let sent = 0;
       const timer = setInterval(() => {
