@@ -3,6 +3,7 @@
 import { chmod, mkdir, readdir, rename, rm, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { build } from "esbuild";
+import { writeDashboard } from "./build-view.mjs";
 
 // The server validates elicitation answers with zod (src/core/schema-validator.ts), so the SDK's default
 // JSON Schema validator (ajv on Node) is never used; leaving it out saves loading ajv at every start. The
@@ -25,6 +26,11 @@ export const withoutAjv = {
     }));
   },
 };
+
+// --- The certificate dashboard (MCP App) ---------------------------------------------------------------
+// Built first: the server bundles its HTML (src/view/dashboard.generated.json) like any other module.
+await writeDashboard();
+// --- end of the dashboard step ------------------------------------------------------------------------
 
 // Split: the bin loads the stdio server and what it needs; the HTTP server, the sandbox and undici (half of
 // the code, needed only for a first request) are chunks loaded when used (see BENCHMARKS.md).

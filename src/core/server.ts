@@ -3,10 +3,12 @@
 // connection (stdio) or per request (HTTP).
 import { ProtocolError, ProtocolErrorCode, Server } from "@modelcontextprotocol/server";
 import type { CloudflareClient } from "../client/cloudflare.js";
+import { MCP_APPS_EXTENSION } from "../tools/dashboard-link.js";
 import { TOOL_DEFINITIONS } from "../tools/listing.js";
 import type { ToolSpec } from "../tools/spec.js";
 import { NAME, VERSION } from "../version.js";
 import type { ApprovalSigner } from "./approval.js";
+import { serveDashboard } from "./dashboard.js";
 import { instructionsFor } from "./instructions.js";
 import { PROMPTS, renderPrompt } from "./prompts.js";
 import type { Redactor } from "./redact.js";
@@ -51,7 +53,7 @@ export function createServer(deps: ServerDeps): Server {
   const server = new Server(
     { name: NAME, version: VERSION, title: "Cloudflare SSL/TLS" },
     {
-      capabilities: { tools: {}, prompts: {} },
+      capabilities: { tools: {}, prompts: {}, resources: {}, extensions: { [MCP_APPS_EXTENSION]: {} } },
       instructions: instructionsFor(config),
       jsonSchemaValidator: zodSchemaValidator,
     },
@@ -94,5 +96,6 @@ export function createServer(deps: ServerDeps): Server {
       );
     return renderPrompt(spec, args);
   });
+  serveDashboard(server);
   return server;
 }
