@@ -228,6 +228,8 @@ bridge.on("ui/notifications/tool-result", (params) => {
     return;
   }
   state = absorb(state, result.structuredContent);
+  // A fleet's result covers many zones: the list is shown and one opens when the user picks it.
+  if (state.fleet) state = { ...state, zoneId: undefined };
   draw();
   say("");
   // One tool brings findings, the other the packs: the dashboard reads the half it was not handed.
