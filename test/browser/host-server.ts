@@ -38,7 +38,7 @@ const HOST_PAGE = `<!doctype html>
 let hostScript: Promise<string> | undefined;
 function bundleHost(): Promise<string> {
   hostScript ??= build({
-    entryPoints: [new URL("./host-page.mjs", import.meta.url).pathname],
+    entryPoints: [new URL("../browser/host-page.mjs", import.meta.url).pathname],
     bundle: true,
     write: false,
     platform: "browser",
