@@ -2,6 +2,7 @@
 // itself and hands the MCP paths to the shared HTTP app, so the HTTP rules live in one place for Node and
 // Workers alike. Everything is built on the first request (an isolate may not make random keys before one)
 // and kept for the isolate's life; nothing of a request is kept.
+import { oauthMode } from "../oauth/settings.js";
 import { withOAuth } from "../oauth/worker.js";
 import { buildWorkerApps, type WorkerApps } from "./worker-apps.js";
 import { landingPage, type PageFacts } from "./worker-page.js";
@@ -27,7 +28,7 @@ export function createWorker(build: (settings: WorkerSettings) => WorkerApps = b
         if (request.method !== "GET" && request.method !== "HEAD") {
           return plain(405, "Method not allowed.", { allow: "GET, HEAD" });
         }
-        return landingPage(request, factsOf(setup));
+        return landingPage(request, { ...factsOf(setup), signIn: oauthMode(env).kind === "on" });
       }
       const inSandbox = path.startsWith(`${SANDBOX_PREFIX}/`);
       const mcpPath = inSandbox ? path.slice(SANDBOX_PREFIX.length) : path;
