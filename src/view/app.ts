@@ -50,9 +50,10 @@ async function call(tool: string, args: Args): Promise<ToolResult | undefined> {
   }
 }
 
-async function refresh(): Promise<void> {
+/** Reads the zone again; answers whether both reads succeeded (a failure is already on the status line). */
+async function refresh(): Promise<boolean> {
   const zone = state.zoneId;
-  if (!zone) return;
+  if (!zone) return false;
   say("Refreshing…");
   const [triage, packs] = await Promise.all([
     call("triage_certificates", { zone_id: zone }),
@@ -61,7 +62,9 @@ async function refresh(): Promise<void> {
   for (const result of [triage, packs])
     if (result && !result.isError) state = absorb(state, result.structuredContent);
   draw();
-  if (triage && !triage.isError && packs && !packs.isError) say(`Updated ${new Date().toLocaleTimeString()}`);
+  const fresh = Boolean(triage && !triage.isError && packs && !packs.isError);
+  if (fresh) say(`Updated ${new Date().toLocaleTimeString()}`);
+  return fresh;
 }
 
 /** Runs an action; one that answers with a plan waits for the user's confirmation in the page. */
@@ -77,8 +80,7 @@ async function run(label: string, tool: string, args: Args): Promise<void> {
     document.getElementById("approval-title")?.focus();
     return;
   }
-  say(`${label}: done.`);
-  await refresh();
+  if (await refresh()) say(`${label}: done. Updated ${new Date().toLocaleTimeString()}`);
 }
 
 function approvalPanel(): HTMLElement | null {

@@ -45,7 +45,10 @@ export async function openDashboard(
   const uri = (linked?._meta?.ui as { resourceUri?: string } | undefined)?.resourceUri;
   if (!uri) throw new Error(`${tool} links to no ui:// resource`);
   const { contents } = await server.client.readResource({ uri });
-  const content = contents[0] as { text: string; _meta?: { ui?: { csp?: DeclaredCsp } } };
+  const content = contents[0] as {
+    text: string;
+    _meta?: { ui?: { csp?: DeclaredCsp; permissions?: Record<string, object> } };
+  };
   const result = shapeResult(await callTool(tool, args));
   const host = await startHostServer({ html: content.text, csp: content._meta?.ui?.csp ?? {} });
 
@@ -71,6 +74,7 @@ export async function openDashboard(
     {
       args,
       result,
+      permissions: content._meta?.ui?.permissions,
       hostContext: {
         theme: context.theme ?? "light",
         displayMode: context.displayMode ?? "inline",

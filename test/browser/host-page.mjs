@@ -1,14 +1,20 @@
 // The host side of an MCP App, as a chat client runs it: the official AppBridge of @modelcontextprotocol/ext-apps
 // talking over postMessage to the view in a sandboxed iframe. Tool calls from the view go to the test through
 // window.hostCallTool, which hands them to a real MCP client of the real server.
-import { AppBridge, PostMessageTransport } from "@modelcontextprotocol/ext-apps/app-bridge";
+import {
+  AppBridge,
+  buildAllowAttribute,
+  PostMessageTransport,
+} from "@modelcontextprotocol/ext-apps/app-bridge";
 
 let bridge;
 let frame;
 
-window.startHost = async ({ args, result, hostContext }) => {
+window.startHost = async ({ args, result, hostContext, permissions }) => {
   frame = document.createElement("iframe");
   frame.setAttribute("sandbox", "allow-scripts");
+  // What the resource asks for (the clipboard, for its copy buttons), granted as the spec's hosts do.
+  frame.setAttribute("allow", buildAllowAttribute(permissions));
   frame.title = "Certificate dashboard";
   document.body.append(frame);
   bridge = new AppBridge(
