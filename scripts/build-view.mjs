@@ -1,13 +1,13 @@
 // Builds the certificate dashboard (an MCP App) into one self-contained HTML document: the view's TypeScript
 // bundled and minified, with its styles, inlined into src/view/page.html. The result is written to
-// src/view/dashboard.generated.json, which the server imports, so Node and the Worker serve it from their
+// src/view/generated-page.json, which the server imports, so Node and the Worker serve it from their
 // bundles without reading a file at run time. A test fails when the file is stale (`npm run build` renews it).
 import { readFile, writeFile } from "node:fs/promises";
 import { pathToFileURL } from "node:url";
 import { build } from "esbuild";
 
 const VIEW = new URL("../src/view/", import.meta.url);
-export const GENERATED = new URL("dashboard.generated.json", VIEW);
+export const GENERATED = new URL("generated-page.json", VIEW);
 
 export async function buildDashboardHtml() {
   const { outputFiles } = await build({

@@ -28,7 +28,7 @@ export const withoutAjv = {
 };
 
 // --- The certificate dashboard (MCP App) ---------------------------------------------------------------
-// Built first: the server bundles its HTML (src/view/dashboard.generated.json) like any other module.
+// Built first: the server bundles its HTML (src/view/generated-page.json) like any other module.
 await writeDashboard();
 // --- end of the dashboard step ------------------------------------------------------------------------
 

@@ -73,9 +73,9 @@ describe("the dashboard resource", () => {
     );
   });
 
-  it("is the build of src/view as it is now (npm run build renews src/view/dashboard.generated.json)", async () => {
+  it("is the build of src/view as it is now (npm run build renews src/view/generated-page.json)", async () => {
     const generated = JSON.parse(
-      readFileSync(new URL("../src/view/dashboard.generated.json", import.meta.url), "utf8"),
+      readFileSync(new URL("../src/view/generated-page.json", import.meta.url), "utf8"),
     );
     expect(generated.html).toBe(await buildDashboardHtml());
   });

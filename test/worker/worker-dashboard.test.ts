@@ -10,7 +10,7 @@ import { StreamableHTTPClientTransport as LegacyTransport } from "@modelcontextp
 import { describe, expect, it } from "vitest";
 import { createWorker } from "../../src/entries/worker.js";
 import { DASHBOARD_URI, MCP_APP_MIME_TYPE, MCP_APPS_EXTENSION } from "../../src/tools/dashboard-link.js";
-import dashboard from "../../src/view/dashboard.generated.json" with { type: "json" };
+import dashboard from "../../src/view/generated-page.json" with { type: "json" };
 import { MODERN, ORIGIN, workerFetch } from "./mcp-clients.js";
 
 const capabilities = { extensions: { [MCP_APPS_EXTENSION]: { mimeTypes: [MCP_APP_MIME_TYPE] } } };
