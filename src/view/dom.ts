@@ -43,6 +43,7 @@ export function formatDate(iso: string): string {
   return iso.slice(0, 10);
 }
 
+/** Whole days left, counted up as triage counts them, so the timeline and the findings agree. */
 export function daysUntil(iso: string, now: number): number {
-  return Math.floor((Date.parse(iso) - now) / 86_400_000);
+  return Math.ceil((Date.parse(iso) - now) / 86_400_000);
 }
