@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Browser, launch } from "puppeteer-core";
+import { describe } from "vitest";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export const HAVE_CHROMIUM = existsSync(CHROMIUM);
@@ -32,4 +33,18 @@ export async function startChromium(): Promise<{ browser: Browser; close(): Prom
       rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A suite that needs Chromium: skipped, with how to install it in its name, where there is none. A real
+ * browser on a shared machine gets generous limits; they guard against a hang and measure nothing.
+ */
+export function browserSuite(name: string, suite: () => void): void {
+  // Said once per file, so a run without Chromium tells why these tests did not run and how to make them.
+  if (!HAVE_CHROMIUM) console.warn(`${name}: ${NO_CHROMIUM}`);
+  describe.skipIf(!HAVE_CHROMIUM)(
+    HAVE_CHROMIUM ? name : `${name} (${NO_CHROMIUM})`,
+    { timeout: 60_000 },
+    suite,
+  );
 }
