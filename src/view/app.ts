@@ -26,7 +26,10 @@ const main = document.getElementById("app") as HTMLElement;
 const statusLine = document.getElementById("status") as HTMLElement;
 let state: DashboardState = {};
 let context: HostContext = {};
-let pendingApproval: { label: string; tool: string; args: Args; approval: Approval } | undefined;
+/** The plan waiting for the user, and where it shows: next to what asked for it (a pack, or the zone actions). */
+let pendingApproval:
+  | { label: string; tool: string; args: Args; approval: Approval; place: string }
+  | undefined;
 
 function say(text: string, tone: "info" | "error" = "info"): void {
   statusLine.textContent = text;
@@ -68,13 +71,13 @@ async function refresh(): Promise<boolean> {
 }
 
 /** Runs an action; one that answers with a plan waits for the user's confirmation in the page. */
-async function run(label: string, tool: string, args: Args): Promise<void> {
+async function run(label: string, tool: string, args: Args, place = "zone"): Promise<void> {
   say(`${label}…`);
   const result = await call(tool, args);
   if (!result || result.isError) return;
   const approval = (result.structuredContent as { approval?: Approval } | undefined)?.approval;
   if (approval?.confirm) {
-    pendingApproval = { label, tool, args, approval };
+    pendingApproval = { label, tool, args, approval, place };
     say("Review the plan below.");
     draw();
     document.getElementById("approval-title")?.focus();
@@ -83,8 +86,8 @@ async function run(label: string, tool: string, args: Args): Promise<void> {
   if (await refresh()) say(`${label}: done. Updated ${new Date().toLocaleTimeString()}`);
 }
 
-function approvalPanel(): HTMLElement | null {
-  if (!pendingApproval) return null;
+function approvalPanel(place: string): HTMLElement | null {
+  if (pendingApproval?.place !== place) return null;
   const { label, tool, args, approval } = pendingApproval;
   const close = () => {
     pendingApproval = undefined;
@@ -109,7 +112,7 @@ function approvalPanel(): HTMLElement | null {
           class: "danger",
           onclick: () => {
             close();
-            void run(label, tool, { ...args, confirm: approval.confirm });
+            void run(label, tool, { ...args, confirm: approval.confirm }, place);
           },
         },
         `Confirm: ${label}`,
@@ -146,10 +149,13 @@ const actions: Actions = {
       validation_method: method,
     }),
   deletePack: (pack: Pack) =>
-    void run(`Delete ${pack.type} pack ${pack.id}`, "delete_certificate_pack", {
-      zone_id: state.zoneId,
-      certificate_pack_id: pack.id,
-    }),
+    void run(
+      `Delete ${pack.type} pack ${pack.id}`,
+      "delete_certificate_pack",
+      { zone_id: state.zoneId, certificate_pack_id: pack.id },
+      `pack:${pack.id}`,
+    ),
+  approvalAt: approvalPanel,
 };
 
 function toolbar(): HTMLElement {
@@ -193,14 +199,13 @@ function draw(): void {
   const now = Date.now();
   const sections = [
     toolbar(),
-    approvalPanel(),
     state.fleet ? fleetSection(state.fleet, actions) : null,
     state.zoneId || state.triage ? findingsSection(state) : null,
     recordsSection(state),
     state.packs ? timelineSection(state.packs, now) : null,
     state.packs ? packsSection(state.packs, now, actions) : null,
     state.zoneId && state.packs
-      ? zoneActionsSection(state.zoneId, state.packs, (l, t, a) => void run(l, t, a))
+      ? zoneActionsSection(state.zoneId, state.packs, (l, t, a) => void run(l, t, a), approvalPanel("zone"))
       : null,
   ];
   main.replaceChildren(...sections.filter((s): s is HTMLElement => s !== null));

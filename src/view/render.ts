@@ -16,6 +16,8 @@ export interface Actions {
   restartValidation(pack: Pack): void;
   changeMethod(pack: Pack, method: string): void;
   deletePack(pack: Pack): void;
+  /** The plan waiting for approval, if it belongs at `place`. */
+  approvalAt(place: string): HTMLElement | null;
 }
 
 const VALIDATION_METHODS = ["txt", "http", "cname", "email"];
@@ -195,7 +197,7 @@ export function packsSection(packs: Pack[], now: number, actions: Actions): HTML
     h(
       "div",
       { class: "packs" },
-      packs.map((pack) => packCard(pack, now, actions)),
+      packs.flatMap((pack) => [packCard(pack, now, actions), actions.approvalAt(`pack:${pack.id}`)]),
     ),
   );
 }

@@ -6,7 +6,12 @@ import type { Pack } from "./model.js";
 
 export type Run = (label: string, tool: string, args: Record<string, unknown>) => void;
 
-export function zoneActionsSection(zoneId: string, packs: Pack[], run: Run): HTMLElement {
+export function zoneActionsSection(
+  zoneId: string,
+  packs: Pack[],
+  run: Run,
+  approval: HTMLElement | null,
+): HTMLElement {
   return h(
     "section",
     { "aria-labelledby": "zone-actions-title" },
@@ -18,6 +23,7 @@ export function zoneActionsSection(zoneId: string, packs: Pack[], run: Run): HTM
       priorityForm(zoneId, packs, run),
       universalForm(zoneId, run),
     ),
+    approval,
   );
 }
 

@@ -79,6 +79,10 @@ browserSuite("the dashboard in Chromium", () => {
     await d.view.waitForSelector(remove);
     await d.view.locator(remove).click();
     await d.view.waitForSelector("section.approval");
+    // The plan shows where the user acted, right after the pack's card, not out of sight at the top.
+    expect(
+      await d.view.$eval("section.approval", (e) => e.previousElementSibling?.getAttribute("data-pack-id")),
+    ).toBe(EXPIRING);
     const planCall = await d.callTool("delete_certificate_pack", {
       zone_id: ZONE,
       certificate_pack_id: EXPIRING,
