@@ -132,6 +132,10 @@ browserSuite("the dashboard in Chromium", () => {
       }),
     );
     await d.view.waitForFunction(() => document.documentElement.dataset.mode === "fullscreen");
+    // The view's own button asks the host (ui/request-display-mode) and follows its answer.
+    await d.view.locator("::-p-text(Exit full screen)").click();
+    await d.view.waitForFunction(() => document.documentElement.dataset.mode === "inline");
+    expect(await d.view.$$eval("button", (b) => b.map((e) => e.textContent))).toContain("Full screen");
     const unnamed = await d.view.$$eval("button, select, input", (controls) =>
       controls
         .filter(
