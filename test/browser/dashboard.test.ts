@@ -184,6 +184,37 @@ browserSuite("the dashboard in Chromium", () => {
     expectQuietPage(d);
   });
 
+  it("takes messages from its host only: a sibling frame's forged tool result is ignored", async () => {
+    open = await openDashboard(browser, "triage_certificates", { zone_id: ZONE });
+    const d = open;
+    await d.view.waitForSelector("article.pack");
+    await d.page.evaluate(() => {
+      const forged = {
+        jsonrpc: "2.0",
+        method: "ui/notifications/tool-result",
+        params: { structuredContent: { zones: [{ zone_id: "f".repeat(32), name: "forged.example" }] } },
+      };
+      const sibling = document.createElement("iframe");
+      sibling.setAttribute("sandbox", "allow-scripts");
+      sibling.srcdoc = `<script>parent.frames[0].postMessage(${JSON.stringify(forged)}, "*");</script>`;
+      document.body.append(sibling);
+      return new Promise((resolve) => sibling.addEventListener("load", resolve));
+    });
+    // The same message from the host itself is shown, so the one from the sibling was refused, not lost.
+    expect(await d.view.evaluate(() => document.body.innerText)).not.toContain("forged.example");
+    await d.page.evaluate(() =>
+      (
+        globalThis as unknown as { hostBridge: { sendToolResult(r: unknown): Promise<void> } }
+      ).hostBridge.sendToolResult({
+        content: [],
+        structuredContent: { zones: [{ zone_id: "e".repeat(32), name: "from-the-host.example" }] },
+      }),
+    );
+    await d.view.waitForFunction(() => document.body.innerText.includes("from-the-host.example"));
+    expect(await d.view.evaluate(() => document.body.innerText)).not.toContain("forged.example");
+    expectQuietPage(d);
+  });
+
   it("would see it if the view logged an error or tried to reach out (the harness's own check)", async () => {
     open = await openDashboard(browser, "triage_certificates", { zone_id: ZONE });
     const d = open;

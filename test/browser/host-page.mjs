@@ -40,6 +40,7 @@ window.startHost = async ({ args, result, hostContext, permissions }) => {
   await initialized;
   await bridge.sendToolInput({ arguments: args });
   await bridge.sendToolResult(result);
+  window.hostBridge = bridge;
 };
 
 window.changeHostContext = (context) => {
