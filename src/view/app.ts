@@ -3,7 +3,7 @@
 // the plan's confirm value only when the user confirms here; the host's own approval, if any, still applies.
 import { HostBridge, type HostContext, type ToolResult } from "./bridge.js";
 import { h } from "./dom.js";
-import { absorb, type DashboardState, type Pack } from "./model.js";
+import { absorb, apexOf, type DashboardState, type Pack } from "./model.js";
 import {
   type Actions,
   findingsSection,
@@ -167,8 +167,8 @@ function toolbar(): HTMLElement {
     h(
       "h1",
       {},
-      "Certificates",
-      state.zoneId ? h("span", { class: "muted" }, ` · zone ${state.zoneId}`) : null,
+      apexOf(state.packs) ?? "Certificates",
+      state.zoneId ? h("span", { class: "muted zone-id" }, ` · zone ${state.zoneId}`) : null,
     ),
     state.triage
       ? h(

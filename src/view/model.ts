@@ -89,3 +89,12 @@ export function recordsToPublish(triage: Triage | undefined): PublishRecord[] {
 export const isOrderedPack = (pack: Pack) => pack.type === "advanced";
 export const awaitsValidation = (pack: Pack) =>
   /^(pending_validation|validation_timed_out|pending_issuance|initializing)$/.test(pack.status);
+
+/** The zone's apex as the packs show it: every pack must cover it, so it is the host they all share. */
+export function apexOf(packs: Pack[] | undefined): string | undefined {
+  const [first, ...rest] = packs ?? [];
+  const shared = first?.hosts.filter(
+    (host) => !host.startsWith("*.") && rest.every((p) => p.hosts.includes(host)),
+  );
+  return shared?.sort((a, b) => a.length - b.length)[0];
+}

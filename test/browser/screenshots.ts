@@ -4,11 +4,12 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { landingPage } from "../../src/entries/worker-page.js";
-import { DEMO_ZONE_ID } from "../../src/sandbox/state.js";
+import { DEMO_ZONE_ID, idFor } from "../../src/sandbox/state.js";
 import { HAVE_CHROMIUM, NO_CHROMIUM, startChromium } from "./chromium.js";
 import { openDashboard } from "./dashboard-host.js";
 
 const OUT = new URL("../../docs/images/", import.meta.url).pathname;
+const EXPIRING = idFor(DEMO_ZONE_ID, "pack", "advanced-expiring");
 
 export async function takeScreenshots(): Promise<string[]> {
   if (!HAVE_CHROMIUM) throw new Error(NO_CHROMIUM);
@@ -32,6 +33,32 @@ export async function takeScreenshots(): Promise<string[]> {
         const path = `${OUT}dashboard-${theme}.png`;
         await frame?.screenshot({ path });
         written.push(path);
+        if (theme === "light") {
+          // The approval step: the server's plan, shown where the user asked to delete a pack.
+          await d.view.locator(`article[data-pack-id="${EXPIRING}"] button.danger`).click();
+          await d.view.waitForSelector("section.approval");
+          // Clipped from the host page: the section's place in the view, offset by the frame's in the page.
+          const outer = await d.page.$eval("iframe", (e) => {
+            const r = e.getBoundingClientRect();
+            return { x: r.x + window.scrollX, y: r.y + window.scrollY };
+          });
+          const inner = await d.view.$eval("section[aria-labelledby=packs-title]", (e) => {
+            const r = e.getBoundingClientRect();
+            return { x: r.x, y: r.y, width: r.width, height: r.height };
+          });
+          const approval = `${OUT}dashboard-approval-light.png`;
+          await d.page.screenshot({
+            path: approval,
+            captureBeyondViewport: true,
+            clip: {
+              x: outer.x + inner.x - 8,
+              y: outer.y + inner.y - 8,
+              width: inner.width + 16,
+              height: inner.height + 16,
+            },
+          });
+          written.push(approval);
+        }
       } finally {
         await d.close();
       }
