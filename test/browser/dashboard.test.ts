@@ -156,6 +156,39 @@ browserSuite("the dashboard in Chromium", () => {
     expectQuietPage(d);
   });
 
+  it("takes the host's style variables, and tells the host its height", async () => {
+    open = await openDashboard(browser, "triage_certificates", { zone_id: ZONE });
+    const d = open;
+    await d.view.waitForSelector("article.pack");
+    await d.page.evaluate(() =>
+      (globalThis as unknown as { changeHostContext(c: unknown): void }).changeHostContext({
+        styles: { variables: { "--color-background-primary": "rgb(250, 240, 230)" } },
+      }),
+    );
+    await d.view.waitForFunction(
+      () => getComputedStyle(document.body).backgroundColor === "rgb(250, 240, 230)",
+    );
+    // The harness sizes the frame from ui/notifications/size-changed; it starts at 400px.
+    const frameHeight = await d.page.$eval("iframe", (frame) => frame.getBoundingClientRect().height);
+    const content = await d.view.evaluate(() => document.documentElement.scrollHeight);
+    expect(frameHeight).toBeGreaterThan(400);
+    expect(Math.abs(frameHeight - content)).toBeLessThanOrEqual(1);
+    expectQuietPage(d);
+  });
+
+  it("says what went wrong when a tool fails, in words from the server", async () => {
+    const unknown = "0".repeat(32);
+    open = await openDashboard(browser, "triage_certificates", { zone_id: unknown });
+    const d = open;
+    const failed = await d.callTool("triage_certificates", { zone_id: unknown });
+    expect(failed.isError).toBe(true);
+    await d.view.waitForFunction(() => document.getElementById("status")?.dataset.tone === "error");
+    const said = await textIn(d.view, "#status");
+    const first = (failed.content[0] as { text: string }).text.split("\n")[0] ?? "";
+    expect(said).toContain(first);
+    expectQuietPage(d);
+  });
+
   it("lists the zones of a fleet result and opens one", async () => {
     // The fleet shape: a `zones` array, each zone with its id and its own triage.
     const fleet = (zoneResults: Record<string, unknown>[]) => ({
