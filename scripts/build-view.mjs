@@ -1,5 +1,5 @@
 // Builds the certificate dashboard (an MCP App) into one self-contained HTML document: the view's TypeScript
-// bundled and minified, with its styles, inlined into src/view/page.html. The result is written to
+// bundled and minified, with its styles (theme.css, parts.css), inlined into src/view/page.html. The result is written to
 // src/view/generated-page.json, which the server imports, so Node and the Worker serve it from their
 // bundles without reading a file at run time. A test fails when the file is stale (`npm run build` renews it).
 import { readFile, writeFile } from "node:fs/promises";
@@ -23,7 +23,12 @@ export async function buildDashboardHtml() {
   });
   // An inline script ends at the first "</script"; the bundle must never contain one literally.
   const script = outputFiles[0].text.trim().replaceAll("</script", "<\\/script");
-  const styles = (await readFile(new URL("styles.css", VIEW), "utf8"))
+  // The theme first (variables, base elements), then the dashboard's parts, which build on it.
+  const css = await Promise.all(
+    ["theme.css", "parts.css"].map((name) => readFile(new URL(name, VIEW), "utf8")),
+  );
+  const styles = css
+    .join("\n")
     .replace(/\/\*[\s\S]*?\*\//g, "")
     .replace(/\s*\n\s*/g, "")
     .trim();
