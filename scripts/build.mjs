@@ -3,6 +3,7 @@
 import { chmod, mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { build } from "esbuild";
+import { writeDashboard } from "./build-view.mjs";
 import { importTs } from "./load-ts.mjs";
 
 // The server validates elicitation answers with zod (src/core/schema-validator.ts), so the SDK's default
@@ -38,6 +39,10 @@ if ((await readFile(listing.path, "utf8").catch(() => "")) !== listing.text) {
   );
   process.exit(1);
 }
+// --- The certificate dashboard (MCP App) ---------------------------------------------------------------
+// Built first: the server bundles its HTML (src/view/generated-page.json) like any other module.
+await writeDashboard();
+// --- end of the dashboard step ------------------------------------------------------------------------
 
 // Split: the bin loads the stdio server and what it needs; the HTTP server, the sandbox and undici (half of
 // the code, needed only for a first request) are chunks loaded when used (see BENCHMARKS.md).

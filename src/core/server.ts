@@ -3,10 +3,12 @@
 // connection (stdio) or per request (HTTP).
 import { ProtocolError, ProtocolErrorCode, type Server } from "@modelcontextprotocol/server";
 import type { CloudflareClient } from "../client/cloudflare.js";
+import { MCP_APPS_EXTENSION } from "../tools/dashboard-link.js";
 import { TOOL_DEFINITIONS } from "../tools/listing.js";
 import type { ToolSpec } from "../tools/spec.js";
 import { NAME, VERSION } from "../version.js";
 import type { ApprovalSigner } from "./approval.js";
+import { serveDashboard } from "./dashboard.js";
 import { instructionsFor } from "./instructions.js";
 import { OneLineErrorServer } from "./one-line-errors.js";
 import { PROMPTS, renderPrompt } from "./prompts.js";
@@ -74,7 +76,7 @@ export function createServer(deps: ServerDeps): Server {
   const server = new OneLineErrorServer(
     { name: NAME, version: VERSION, title: "Cloudflare SSL/TLS" },
     {
-      capabilities: { tools: {}, prompts: {} },
+      capabilities: { tools: {}, prompts: {}, resources: {}, extensions: { [MCP_APPS_EXTENSION]: {} } },
       instructions,
       jsonSchemaValidator: zodSchemaValidator,
       // The list changes only with this server's configuration (a restart or redeploy) and the caller's
@@ -120,5 +122,6 @@ export function createServer(deps: ServerDeps): Server {
       );
     return renderPrompt(spec, args);
   });
+  serveDashboard(server);
   return server;
 }

@@ -2,8 +2,8 @@
 // itself and hands every other path to the shared HTTP app, so routes and HTTP rules live in one place for
 // Node and Workers alike. Everything is built on the first request (an isolate may not make random keys before one)
 // and kept for the isolate's life; nothing of a request is kept.
-
 import { endpointPath } from "../core/http/routes.js";
+import { oauthMode } from "../oauth/settings.js";
 import { withOAuth } from "../oauth/worker.js";
 import { buildWorkerApps, type WorkerApps } from "./worker-apps.js";
 import { landingPage, type PageFacts } from "./worker-page.js";
@@ -26,7 +26,7 @@ export function createWorker(build: (settings: WorkerSettings) => WorkerApps = b
         if (request.method !== "GET" && request.method !== "HEAD") {
           return plain(405, "Method not allowed.", { allow: "GET, HEAD" });
         }
-        return landingPage(request, factsOf(setup));
+        return landingPage(request, { ...factsOf(setup), signIn: oauthMode(env).kind === "on" });
       }
       // Every other path is the shared app's: its route table says which exist, for Node and Workers alike.
       if ("problem" in setup) return plain(500, `This deployment is misconfigured: ${setup.problem}`);

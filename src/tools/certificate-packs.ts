@@ -32,6 +32,7 @@ export const certificatePackTools = [
     endpoint: "listCertificatePacks",
     effect: "none",
     permission: "SSL and Certificates: Read",
+    dashboard: true,
     input: LIST_INPUT,
     hints: { tooLarge: "narrow the request (smaller per_page, or one pack with get_certificate_pack)." },
     output: z.looseObject({

@@ -1,6 +1,7 @@
 // A spec as MCP lists it: name, description, JSON Schemas and the four hints. Computed when the listing is
 // generated (src/tools/listing.generated.json), not at start-up; tests compare the two.
 import { z } from "zod";
+import { DASHBOARD_TOOL_META } from "./dashboard-link.js";
 import { annotationsFor, type ToolSpec } from "./spec.js";
 
 export interface ToolDefinition {
@@ -10,6 +11,7 @@ export interface ToolDefinition {
   inputSchema: { type: "object"; [key: string]: unknown };
   outputSchema: { type: "object"; [key: string]: unknown };
   annotations: ReturnType<typeof annotationsFor>;
+  _meta?: typeof DASHBOARD_TOOL_META;
 }
 
 export function toolDefinition(spec: ToolSpec): ToolDefinition {
@@ -20,6 +22,7 @@ export function toolDefinition(spec: ToolSpec): ToolDefinition {
     inputSchema: jsonSchema(spec.input, "input") as ToolDefinition["inputSchema"],
     outputSchema: jsonSchema(outputOf(spec), "output") as ToolDefinition["outputSchema"],
     annotations: annotationsFor(spec),
+    ...(spec.dashboard ? { _meta: DASHBOARD_TOOL_META } : {}),
   };
 }
 

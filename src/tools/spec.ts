@@ -75,6 +75,8 @@ export interface ToolSpec<Input extends z.ZodObject = z.ZodObject> {
    * answering `undefined` falls back to the default request. */
   handler?: (args: z.output<Input>, ctx: ToolContext) => Promise<Record<string, unknown> | undefined>;
   hints?: ToolHints;
+  /** Set on tools whose result the certificate dashboard (an MCP App) can show. */
+  dashboard?: true;
 }
 
 /** Keeps each spec's own input type while the registry holds them side by side. */

@@ -90,6 +90,7 @@ export const triageTools = [
     endpoint: "listCertificatePacks",
     effect: "none",
     permission: "SSL and Certificates: Read",
+    dashboard: true,
     input: z.strictObject({
       zone_id: zoneId,
       horizon_days: z.int().min(1).max(365).optional().describe("Expiry window, default 30"),

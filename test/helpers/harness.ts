@@ -82,6 +82,8 @@ export interface HarnessOptions {
   client?: Partial<ClientOptions>;
   /** The signer approvals are issued and checked with; a fresh one per harness by default. */
   approvals?: ApprovalSigner;
+  /** Extensions the MCP client declares (for example the MCP Apps extension). */
+  extensions?: Record<string, object>;
 }
 
 export interface Harness {
@@ -141,7 +143,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   });
   const mcp = new Client(
     { name: "test-client", version: "1.0.0" },
-    { capabilities: options.elicit ? { elicitation: { form: {} } } : {} },
+    {
+      capabilities: {
+        ...(options.elicit ? { elicitation: { form: {} } } : {}),
+        ...(options.extensions ? { extensions: options.extensions } : {}),
+      },
+    },
   );
   if (options.elicit) {
     const answer = options.elicit;

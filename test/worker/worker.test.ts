@@ -50,6 +50,32 @@ describe("the landing page", () => {
     expect(post.headers.get("allow")).toBe("GET, HEAD");
   });
 
+  it("speaks of signing in only when OAUTH_ENABLED is on, and then names the consent page", async () => {
+    const signIn = await page({ ...env, OAUTH_ENABLED: "true" } as WorkerEnv);
+    expect(signIn).toMatch(/From a chat app: sign in/);
+    expect(signIn).toContain(`<code>${ORIGIN}/mcp</code> and choose Connect`);
+    expect(await page(env)).not.toMatch(/From a chat app: sign in/);
+  });
+
+  it("allows its own style and script by hash and nothing else inline or from anywhere", async () => {
+    const response = await exports.default.fetch(`${ORIGIN}/`);
+    const policy = response.headers.get("content-security-policy") ?? "";
+    const html = await response.text();
+    expect(policy).not.toMatch(/unsafe-inline|unsafe-eval|https?:|\*/);
+    const hash = async (text: string) =>
+      btoa(
+        String.fromCharCode(
+          ...new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text))),
+        ),
+      );
+    const style = html.match(/<style>([\s\S]*?)<\/style>/)?.[1] ?? "";
+    const script = html.match(/<script>([\s\S]*?)<\/script>/)?.[1] ?? "";
+    expect(policy).toContain(`style-src 'sha256-${await hash(style)}'`);
+    expect(policy).toContain(`script-src 'sha256-${await hash(script)}'`);
+    expect(html.match(/<script/g)).toHaveLength(1);
+    expect(policy).toContain("frame-ancestors 'none'");
+  });
+
   it.each(["/mcp/other", "/sandbox", "/sandbox/other", "/favicon.ico"])(
     "%s is 404, pointing at /",
     async (path) => {
