@@ -28,6 +28,21 @@ describe("the core", () => {
     expect(coreFiles).toContain("core/http-app.ts");
     expect(coreFiles).toContain("client/cloudflare.ts");
     expect(coreFiles).toContain("sandbox/handler.ts");
+    // Nested folders and the files every runtime shares: the HTTP pipeline, the endpoint table, the switch
+    // grammar, the Worker's settings column, the spent-approval store and the credential cache.
+    for (const shared of [
+      "core/http/body.ts",
+      "core/http/host.ts",
+      "core/http/routes.ts",
+      "core/spent-nonces.ts",
+      "core/credential-cache.ts",
+      "core/one-line-errors.ts",
+      "client/endpoints.ts",
+      "config/boolean.ts",
+      "config/worker-env.ts",
+      "triage/rules/expiry.ts",
+    ])
+      expect(coreFiles).toContain(shared);
     expect(coreFiles.some((f) => f.startsWith("entries/"))).toBe(false);
   });
 

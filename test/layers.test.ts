@@ -22,25 +22,58 @@ const floorOf = (file: string) => FLOORS.find(([pattern]) => pattern.test(file))
 
 const files = readdirSync(SRC, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".ts"));
 
+/** What a file imports by a relative path, static or dynamic, as paths below src/ ("../x" when outside it). */
+function relativeImports(file: string): string[] {
+  const code = readFileSync(join(SRC, file), "utf8");
+  const specs = [
+    ...code.matchAll(/^\s*(?:import|export)[^"';]*?from\s+["'](\.[^"']+)["']/gm),
+    ...code.matchAll(/^\s*import\s+["'](\.[^"']+)["']/gm),
+    ...code.matchAll(/\bimport\(\s*["'](\.[^"']+)["']\s*\)/g),
+  ].map((m) => m[1] as string);
+  return specs.map((spec) => relative(SRC, resolve(dirname(join(SRC, file)), spec)).replace(/\.js$/, ".ts"));
+}
+
 describe("the floors of src/", () => {
   it("place every file", () => {
     for (const file of files) expect(floorOf(file), file).toBeDefined();
   });
 
-  it("import only down or sideways", () => {
+  it("place a nested folder on its parent's floor, and find the files in nested folders", () => {
+    expect(files).toContain("core/http/body.ts");
+    expect(files).toContain("triage/rules/expiry.ts");
+    expect(floorOf("core/http/body.ts")).toBe(floorOf("core/server.ts"));
+    expect(floorOf("triage/rules/expiry.ts")).toBe(floorOf("triage/findings.ts"));
+    // Anchored at src/: a folder named like another floor, nested deeper, stays on its parent's floor.
+    expect(floorOf("tools/core/x.ts")).toBe(floorOf("tools/registry.ts"));
+    expect(floorOf("lib/entries/x.ts")).toBe(floorOf("lib/text.ts"));
+  });
+
+  it("import only down or sideways, statically or dynamically", () => {
     const upward: string[] = [];
     for (const file of files) {
-      const code = readFileSync(join(SRC, file), "utf8");
-      for (const [, spec] of code.matchAll(/^\s*(?:import|export)[^"']*from\s+["'](\.[^"']+)["']/gm)) {
-        const target = relative(SRC, resolve(dirname(join(SRC, file)), spec as string)).replace(
-          /\.js$/,
-          ".ts",
-        );
-        const from = floorOf(file) as number;
+      const from = floorOf(file) as number;
+      for (const target of relativeImports(file)) {
         const to = floorOf(target);
         if (to !== undefined && to < from) upward.push(`${file} → ${target}`);
       }
     }
     expect(upward).toEqual([]);
+  });
+
+  it("import every relative module from inside src/ (package.json's data aside)", () => {
+    const outside: string[] = [];
+    for (const file of files)
+      for (const target of relativeImports(file))
+        if (target.startsWith("..") && target !== "../package.json") outside.push(`${file} → ${target}`);
+        else if (!target.startsWith("..") && floorOf(target) === undefined)
+          outside.push(`${file} → ${target}`);
+    expect(outside).toEqual([]);
+  });
+
+  it("read every kind of relative import, so that an upward one cannot hide", () => {
+    expect(relativeImports("core/http/host.ts")).toContain("config/addresses.ts");
+    expect(relativeImports("core/server.ts")).toContain("tools/registry.ts");
+    expect(relativeImports("cli.ts")).toContain("entries/main.ts");
+    expect(relativeImports("config/help.ts")).toContain("../package.json");
   });
 });

@@ -1,4 +1,4 @@
-// Every tool, in the order clients list them. Registration, read-only filtering, the README table and the
+// Every tool, in the order clients list them. Registration, read-only filtering, docs/tools.md and the
 // registry tests all read this one table.
 import { analyzeTools } from "./analyze.js";
 import { automaticSslTools } from "./automatic-ssl.js";
