@@ -2,7 +2,7 @@
 // without throwing. The workers test pool bundles differently, so a module-order fault of the real bundle
 // (a lazily imported part sharing a library with the eager part) shows only here or once deployed.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -58,6 +58,12 @@ describe("the Worker bundle wrangler deploys", () => {
       { encoding: "utf8", timeout: 60_000 },
     );
     expect(loaded.stderr.split("\n").filter((line) => /Error|at /.test(line))).toEqual([]);
-    expect(loaded.stdout.trim()).toBe("createWorker,default");
+    // The Worker, and every Durable Object class wrangler.jsonc binds (the runtime finds them among the exports).
+    const classes = [
+      ...readFileSync(join(ROOT, "wrangler.jsonc"), "utf8").matchAll(/"class_name":\s*"(\w+)"/g),
+    ];
+    const expected = ["createWorker", "default", ...classes.map((m) => m[1] as string)].sort();
+    expect(classes.length, "wrangler.jsonc binds no Durable Object class").toBeGreaterThan(0);
+    expect(loaded.stdout.trim()).toBe(expected.join(","));
   });
 });
