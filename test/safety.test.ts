@@ -84,6 +84,7 @@ describe("bounded memory", () => {
     const ctx: ToolContext = {
       signal: new AbortController().signal,
       now: () => 0,
+      credentialId: "none",
       progress: async () => {},
       read: async <T>() => {
         pages += 1;

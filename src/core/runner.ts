@@ -48,7 +48,8 @@ export async function runTool(
         checked.error.issues.map((i) => `${i.path.join(".") || "result"}: ${i.message}`).join("; "),
       );
     }
-    const content: CallToolResult["content"] = [{ type: "text", text: JSON.stringify(clean) }];
+    const text = spec.text?.(clean as Record<string, unknown>) ?? JSON.stringify(clean);
+    const content: CallToolResult["content"] = [{ type: "text", text }];
     if (deps.sandbox) content.push({ type: "text", text: SANDBOX_NOTE });
     return { content, structuredContent: clean };
   } catch (error) {
@@ -107,8 +108,9 @@ function contextFor(ctx: ServerContext, deps: RunnerDeps, progress: ToolContext[
   return {
     signal,
     now: deps.now,
+    credentialId: deps.credentialId,
     progress,
-    read: (route, params, query) => {
+    read: (route, params, query, options) => {
       const { method, path } = expandRoute(route, params);
       return deps.client.request({
         method,
@@ -116,6 +118,7 @@ function contextFor(ctx: ServerContext, deps: RunnerDeps, progress: ToolContext[
         query,
         effect: "none",
         signal,
+        noRateWait: options?.noRateWait,
         onWait: (ms, reason) => void progress(0, undefined, `waiting ${Math.ceil(ms / 1000)} s: ${reason}`),
       });
     },

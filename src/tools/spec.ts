@@ -9,12 +9,22 @@ export type Query = ApiRequest["query"];
 
 /** What a handler may use: reads (one at a time or in a small pool), progress, and the caller's cancellation. */
 export interface ToolContext {
-  /** A GET of `route` with its path parameters from `params`; reads change nothing, so they are retried. */
-  read<T = unknown>(route: ReadRoute, params: Record<string, string>, query?: Query): Promise<ApiResponse<T>>;
+  /**
+   * A GET of `route` with its path parameters from `params`; reads change nothing, so they are retried.
+   * `noRateWait`: fail at once where the rate budget or a 429 would make the read wait.
+   */
+  read<T = unknown>(
+    route: ReadRoute,
+    params: Record<string, string>,
+    query?: Query,
+    options?: { noRateWait?: boolean },
+  ): Promise<ApiResponse<T>>;
   progress(done: number, total: number | undefined, message: string): Promise<void>;
   signal: AbortSignal;
   /** The current time, from the server's clock (tests pin it). */
   now(): number;
+  /** A one-way digest of the caller's credential, to bind what the caller hands back (a continuation). */
+  credentialId: string;
 }
 
 /**
@@ -63,6 +73,11 @@ export interface ToolSpec<Input extends z.ZodObject = z.ZodObject> {
    * answering `undefined` falls back to the default request. */
   handler?: (args: z.output<Input>, ctx: ToolContext) => Promise<Record<string, unknown> | undefined>;
   hints?: ToolHints;
+  /**
+   * The model-visible text of a result, where the JSON of the whole result would be too long to read (a
+   * fleet of zones); structuredContent still carries all of it. By default the JSON of the result.
+   */
+  text?: (result: Record<string, unknown>) => string | undefined;
 }
 
 /** Keeps each spec's own input type while the registry holds them side by side. */
