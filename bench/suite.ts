@@ -10,13 +10,14 @@ import { DEMO_ZONE_ID, type Pack } from "../src/sandbox/state.js";
 import { toolDefinition } from "../src/tools/definition.js";
 import { TOOLS } from "../src/tools/registry.js";
 import { type FakeCloudflare, startFakeCloudflare } from "../test/helpers/fake-cloudflare.js";
+import { fleetBench } from "./fleet.js";
 import { httpBench } from "./http.js";
 import { CLI, coldStart, connect, inFlight, memoryOf, percentile, round, table, timeProcess } from "./lib.js";
 
 const TOKEN = "bench-token";
 const ZONE = DEMO_ZONE_ID;
 const quick = process.argv.includes("--quick");
-/** --only startup (or tokens, overhead, size, scale, memory, http) runs one section. */
+/** --only startup (or tokens, overhead, size, scale, memory, http, fleet) runs one section. */
 const only = process.argv[process.argv.indexOf("--only") + 1];
 const wanted = (name: string) => !process.argv.includes("--only") || only === name;
 const report: Record<string, unknown> = {
@@ -361,6 +362,7 @@ if (wanted("size")) await resultSize(fake);
 if (wanted("scale")) await scale(fake);
 if (wanted("memory")) await memory(fake);
 if (wanted("http")) report.http = await httpBench(fake, TOKEN, quick);
+if (wanted("fleet")) report.fleet = await fleetBench(quick);
 await fake.close();
 mkdirSync("bench/results", { recursive: true });
 writeFileSync("bench/results/latest.json", `${JSON.stringify(report, null, 2)}\n`);
