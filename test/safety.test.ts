@@ -85,6 +85,8 @@ describe("bounded memory", () => {
       signal: new AbortController().signal,
       now: () => 0,
       credentialId: "none",
+      inTask: false,
+      sleep: async () => {},
       progress: async () => {},
       read: async <T>() => {
         pages += 1;

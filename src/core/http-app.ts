@@ -14,6 +14,7 @@ import type { ApprovalSigner } from "./approval.js";
 import { bearerCredentials, type ClientSettings, callerScope } from "./identity.js";
 import { serveLegacy } from "./legacy-http.js";
 import { type CallerScope, createServer, type ServerConfig } from "./server.js";
+import type { TaskStore } from "./tasks.js";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 const LOOPBACK_HOSTS = ["localhost", "127.0.0.1", "[::1]", "::1"];
@@ -34,6 +35,8 @@ export interface HttpAppOptions {
   requestDeadlineMs?: number;
   /** Told of refused requests and errors outside any call (never given headers or bodies). */
   onError?: (message: string) => void;
+  /** Where long calls run as tasks for clients that declare the tasks extension. */
+  tasks?: TaskStore;
 }
 
 export interface HttpApp {
@@ -53,6 +56,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
       ...caller.scope,
       config: { ...options.config, readOnly: caller.readOnly },
       approvals: options.approvals,
+      tasks: options.tasks,
     });
   };
   const onerror = (error: Error) => options.onError?.(error.message);

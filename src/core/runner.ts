@@ -18,6 +18,7 @@ export interface RunnerDeps extends ConsentDeps {
   redactor: Redactor;
   sandbox: boolean;
   now: () => number;
+  sleep: (ms: number, signal: AbortSignal) => Promise<void>;
 }
 
 const SANDBOX_NOTE = "[sandbox] Simulated Cloudflare data: no real zone was read or changed.";
@@ -27,11 +28,12 @@ export async function runTool(
   rawArgs: unknown,
   ctx: ServerContext,
   deps: RunnerDeps,
+  inTask = false,
 ): Promise<CallToolResult | InputRequiredResult> {
   const progress = throttledProgress(ctx);
   try {
     const args = parseArguments(spec, rawArgs);
-    const toolCtx = contextFor(ctx, deps, progress.send);
+    const toolCtx = contextFor(ctx, deps, progress.send, inTask);
     if (spec.confirm) {
       const plan = await spec.confirm(args, toolCtx);
       if (plan !== undefined) {
@@ -103,12 +105,19 @@ function describeValue(value: unknown): string {
   return `${typeof value} ${String(value)}`;
 }
 
-function contextFor(ctx: ServerContext, deps: RunnerDeps, progress: ToolContext["progress"]): ToolContext {
+function contextFor(
+  ctx: ServerContext,
+  deps: RunnerDeps,
+  progress: ToolContext["progress"],
+  inTask: boolean,
+): ToolContext {
   const signal = ctx.mcpReq.signal;
   return {
     signal,
     now: deps.now,
     credentialId: deps.credentialId,
+    inTask,
+    sleep: (ms) => deps.sleep(ms, signal),
     progress,
     read: (route, params, query, options) => {
       const { method, path } = expandRoute(route, params);

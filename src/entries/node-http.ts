@@ -6,6 +6,7 @@ import { toNodeHandler } from "@modelcontextprotocol/node";
 import { localhostAllowedHostnames } from "@modelcontextprotocol/server";
 import type { Config, HttpConfig } from "../config/index.js";
 import { createHttpApp } from "../core/http-app.js";
+import { MemoryTaskStore } from "../core/tasks.js";
 import type { Logger } from "./log.js";
 import { nodeRuntime, SANDBOX_TOKEN } from "./shared.js";
 
@@ -42,6 +43,8 @@ export async function runHttp(
     loopbackOrigins: loopback,
     requestDeadlineMs: requestDeadlineMs(config.timeoutMs),
     onError: (message) => log.debug(message),
+    // Tasks live in this process's memory and end with it.
+    tasks: new MemoryTaskStore(),
   });
   const handler = toNodeHandler({ fetch: app.fetch }, { maxRequestBodySize: 1024 * 1024 + 1 });
   let draining = false;

@@ -25,6 +25,10 @@ export interface ToolContext {
   now(): number;
   /** A one-way digest of the caller's credential, to bind what the caller hands back (a continuation). */
   credentialId: string;
+  /** Whether the call runs as a task, so it may take as long as its task allows rather than one request. */
+  inTask: boolean;
+  /** Waits `ms` or until the call is cancelled (tests pass a clock that moves at once). */
+  sleep(ms: number): Promise<void>;
 }
 
 /**
@@ -78,6 +82,11 @@ export interface ToolSpec<Input extends z.ZodObject = z.ZodObject> {
    * fleet of zones); structuredContent still carries all of it. By default the JSON of the result.
    */
   text?: (result: Record<string, unknown>) => string | undefined;
+  /**
+   * Work that can take minutes or hours with these arguments: where the client declares the tasks extension,
+   * the call answers with a task that runs at most `maxRunMs`; elsewhere it runs inline, as ever.
+   */
+  asTask?: (args: z.output<Input>) => { maxRunMs: number; pollIntervalMs: number } | undefined;
 }
 
 /** Keeps each spec's own input type while the registry holds them side by side. */
