@@ -238,6 +238,11 @@ function changeValidation({ ctx, zone, params, body }: RouteCall): Answer {
   }
   pack.dcv_method = wanted as Pack["dcv_method"];
   if (wanted !== "cname") pack.validation_method = wanted as Pack["validation_method"];
+  // A new method is a fresh attempt: a seeded pack stuck on unpublished records moves on from here.
+  if (pack.stuck && pack.status === "pending_validation") {
+    pack.stuck = false;
+    pack.lifecycleStart = ctx.now() - ctx.stepMs * HAPPY_PATH.indexOf("pending_validation");
+  }
   return { result: { status: pack.status, validation_method: wanted } };
 }
 

@@ -95,7 +95,7 @@ export const triageTools = [
     name: "triage_certificates",
     title: "Triage certificates",
     description:
-      "Start here for 'what is wrong with my certificates?': reads packs, validation, Universal SSL, Automatic SSL/TLS and quota, and returns findings by severity, each with the records to publish or the tool call to make. Without zone_id: every zone the token can read, ranked.",
+      "Start here for 'what is wrong with my certificates?': reads packs, validation, Universal SSL, Automatic SSL/TLS and quota, and returns findings by severity, each with the records to publish or the tool call to make. Without zone_id: every zone, ranked.",
     kind: "read",
     idempotent: true,
     // The fleet's first read; one zone reads its packs and settings (see gather).
@@ -105,10 +105,10 @@ export const triageTools = [
     input: z.strictObject({
       zone_id: zoneId.optional().describe("Omit for every zone"),
       horizon_days: z.int().min(1).max(365).optional().describe("Expiry window, default 30"),
-      hosts: z.array(hostname).min(1).max(50).optional().describe("Only these hosts (with zone_id)"),
+      hosts: z.array(hostname).min(1).max(50).optional().describe("Only these hosts"),
       account_id: accountId.optional().describe("Fleet: this account's zones"),
-      name_contains: namePart.optional().describe("Fleet: zone names containing this"),
-      continue: z.string().max(4096).optional().describe("From a partial fleet answer; same other arguments"),
+      name_contains: namePart.optional().describe("Fleet: names containing this"),
+      continue: z.string().max(4096).optional().describe("From a partial fleet answer"),
     }),
     output: z.looseObject({
       summary: z.string(),
