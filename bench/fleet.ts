@@ -1,9 +1,11 @@
 // The fleet section of npm run bench: triage of 1,000 zones with 20 planted problems against the local
 // fake, through the built server over stdio. Prints wall time, API requests per zone, the most requests in
 // flight at once, the server's peak RSS and the model-visible tokens of the answer.
+import { spawn } from "node:child_process";
 import { encode } from "gpt-tokenizer/encoding/o200k_base";
 import { plantFleet, startFakeCloudflare } from "../test/helpers/fake-cloudflare.js";
-import { connect, memoryOf, round, table } from "./lib.js";
+import { rpcWith } from "../test/helpers/tasks-client.js";
+import { CLI, connect, memoryOf, percentile, round, table } from "./lib.js";
 
 const TOKEN = "bench-token";
 const ZONES = 1000;
@@ -63,4 +65,53 @@ export async function fleetBench(quick: boolean): Promise<Record<string, unknown
   );
   console.log("targets: requests/zone ≤ 6, peak in flight ≤ 8, peak RSS ≤ 150 MiB, text tokens ≤ 2,000");
   return { zones: ZONES, problems: PROBLEMS, latencyMs: LATENCY_MS, runs };
+}
+
+/** The overhead of following a task: tasks/get round trips to the built server over HTTP (Node), sandbox. */
+export async function taskOverheadBench(quick: boolean): Promise<Record<string, unknown>> {
+  console.log(
+    "\n## Tasks: tasks/get round trip on Node over HTTP (sandbox, one completed fleet-triage task)",
+  );
+  const child = spawn(process.execPath, [CLI, "--http", "--port", "0", "--sandbox"], {
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      let stderr = "";
+      child.stderr?.on("data", (chunk: Buffer) => {
+        stderr += chunk.toString("utf8");
+        const match = /serving MCP over HTTP at (http:\/\/\S+\/mcp)\b/.exec(stderr);
+        if (match) resolve(match[1] as string);
+      });
+      child.once("exit", () => reject(new Error(`the server exited: ${stderr}`)));
+    });
+    const rpc = rpcWith(url, undefined);
+    const created = await rpc.call("tools/call", { name: "triage_certificates", arguments: {} });
+    const taskId = created.result?.taskId as string;
+    if (!taskId) throw new Error(`no task: ${JSON.stringify(created)}`);
+    while ((await rpc.call("tasks/get", { taskId })).result?.status === "working");
+    const count = quick ? 200 : 1000;
+    const times: number[] = [];
+    for (let i = 0; i < count; i++) {
+      const started = performance.now();
+      const answer = await rpc.call("tasks/get", { taskId });
+      times.push(performance.now() - started);
+      if (answer.result?.status !== "completed") throw new Error("the task is not completed");
+    }
+    const figures = {
+      requests: count,
+      p50Ms: round(percentile(times, 50), 2),
+      p95Ms: round(percentile(times, 95), 2),
+      p99Ms: round(percentile(times, 99), 2),
+    };
+    console.log(
+      table([
+        ["tasks/get", "p50 ms", "p95 ms", "p99 ms"],
+        [count, figures.p50Ms, figures.p95Ms, figures.p99Ms],
+      ]),
+    );
+    return figures;
+  } finally {
+    child.kill();
+  }
 }
