@@ -4,6 +4,8 @@
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { encode } from "gpt-tokenizer/encoding/o200k_base";
 import { afterEach, describe, expect, it } from "vitest";
+import { undiciSender } from "../src/client/send-undici.js";
+import { type Send, SendFailure } from "../src/client/sender.js";
 import { idFor } from "../src/sandbox/state.js";
 import { PLANTED, plantFleet } from "./helpers/fake-cloudflare.js";
 import {
@@ -238,6 +240,25 @@ describe("stopping at the rate budget, and resuming", () => {
       /Ratelimit header says the budget is spent; it allows more in 9\d s/,
     );
     expect(part.report.not_triaged?.count).toBeGreaterThan(0);
+    expect(part.report.continue).toEqual(expect.any(String));
+  });
+});
+
+describe("the platform's cap on requests per call", () => {
+  it("a Workers 'Too many subrequests' stops the fleet with a continuation instead of failing zones", async () => {
+    const pool = undiciSender({ keepAliveTimeoutMs: 1000 });
+    let sent = 0;
+    const capped: Send = async (req) => {
+      if (++sent > 40) throw new SendFailure("broken", "Too many subrequests.");
+      return pool.send(req);
+    };
+    const h = await start({ client: { send: capped, backoffMs: [1] } });
+    h.fake.zones.clear();
+    plantFleet(h.fake, 30, 0, START);
+    const part = await fleet(h);
+    await pool.destroy();
+    expect(part.report.totals.unreadable).toBe(0);
+    expect(part.report.not_triaged?.reason).toMatch(/Workers subrequests/);
     expect(part.report.continue).toEqual(expect.any(String));
   });
 });

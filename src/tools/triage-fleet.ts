@@ -169,6 +169,10 @@ function limitedReads(ctx: ToolContext): ToolContext {
       } catch (error) {
         if (error instanceof RateBudgetExhausted)
           throw new RateStop(`${error.reason}; it allows more in ${Math.ceil(error.waitMs / 1000)} s`);
+        // Workers cap the subrequests of one request: past the cap every fetch fails, so stop and go on later.
+        if (error instanceof TransportError && /too many subrequests/i.test(error.message)) {
+          throw new RateStop("the platform's limit of API requests per call (Workers subrequests)");
+        }
         if (error instanceof CloudflareApiError && error.status === 429) {
           throw new RateStop(
             `Cloudflare rate limit (HTTP 429)${error.retryAfterSeconds !== undefined ? `; retry after ${error.retryAfterSeconds} s` : ""}`,
