@@ -46,13 +46,22 @@ export async function triageFleet(args: FleetArgs, ctx: ToolContext): Promise<Re
     ? await decodeContinuation(args.continue, ctx.credentialId, { ...args })
     : { retry: [], earlier: { triaged: 0, healthy: 0, unreadable: 0, counts: {} } };
   const read = limitedReads(ctx);
-  let zones: ListedZone[];
+  let zones: Awaited<ReturnType<typeof listZones>>;
   let stopReason: string | undefined;
   try {
     zones = await listZones(read, args);
   } catch (error) {
     if (!(error instanceof RateStop)) throw error;
-    return answer([], 0, { count: 0, zones: [], reason: error.message }, progressIn, progressIn, ctx, args);
+    return answer(
+      [],
+      0,
+      false,
+      { count: 0, zones: [], reason: error.message },
+      progressIn,
+      progressIn,
+      ctx,
+      args,
+    );
   }
   const todo = zones.filter(
     (z) =>
@@ -96,7 +105,8 @@ export async function triageFleet(args: FleetArgs, ctx: ToolContext): Promise<Re
   await Promise.all(Array.from({ length: ZONES_AT_ONCE }, worker));
   if (ctx.signal.aborted) throw ctx.signal.reason ?? new Error("cancelled");
 
-  if (!stopReason) return answer(outcomes, zones.length, undefined, undefined, progressIn, ctx, args);
+  if (!stopReason)
+    return answer(outcomes, zones.length, zones.capped === true, undefined, undefined, progressIn, ctx, args);
   const notStarted = todo.slice(next);
   const left = [...stopped, ...notStarted];
   const notTriaged: NotTriaged = {
@@ -112,19 +122,20 @@ export async function triageFleet(args: FleetArgs, ctx: ToolContext): Promise<Re
     retry: stopped.map((z) => z.id.slice(0, RETRY_ID_CHARS)),
     earlier: progressIn.earlier,
   };
-  return answer(outcomes, zones.length, notTriaged, resume, progressIn, ctx, args);
+  return answer(outcomes, zones.length, zones.capped === true, notTriaged, resume, progressIn, ctx, args);
 }
 
 async function answer(
   outcomes: ZoneOutcome[],
   listed: number,
+  capped: boolean,
   notTriaged: NotTriaged | undefined,
   resume: FleetProgress | undefined,
   progressIn: FleetProgress,
   ctx: ToolContext,
   args: FleetArgs,
 ): Promise<Record<string, unknown>> {
-  const report = fleetReport(outcomes, listed, notTriaged, progressIn.earlier);
+  const report = fleetReport(outcomes, listed, notTriaged, progressIn.earlier, capped);
   if (!resume || !notTriaged) return report;
   const totals = report.totals as { triaged: number; healthy: number; unreadable: number };
   const carried: FleetProgress = {
@@ -186,9 +197,15 @@ function limitedReads(ctx: ToolContext): ToolContext {
   };
 }
 
-async function listZones(ctx: ToolContext, args: FleetArgs): Promise<ListedZone[]> {
+/** The zones, sorted; `capped` when the listing stopped at MAX_ZONE_PAGES with more to come. */
+async function listZones(ctx: ToolContext, args: FleetArgs): Promise<ListedZone[] & { capped?: boolean }> {
   const zones = new Map<string, ListedZone>();
-  for (let page = 1; page <= MAX_ZONE_PAGES; page++) {
+  let capped = false;
+  for (let page = 1; ; page++) {
+    if (page > MAX_ZONE_PAGES) {
+      capped = true;
+      break;
+    }
     const { result, resultInfo } = await ctx.read<ListedZone[]>(
       "GET /zones",
       {},
@@ -208,7 +225,8 @@ async function listZones(ctx: ToolContext, args: FleetArgs): Promise<ListedZone[
     if (items.length < ZONES_PER_PAGE || zones.size === before) break;
     if (resultInfo?.total_pages !== undefined && page >= resultInfo.total_pages) break;
   }
-  return [...zones.values()].sort((a, b) => (after(a, b) ? 1 : after(b, a) ? -1 : 0));
+  const sorted = [...zones.values()].sort((a, b) => (after(a, b) ? 1 : after(b, a) ? -1 : 0));
+  return Object.assign(sorted, { capped });
 }
 
 /** Why a zone could not be read, in the server's words: the status and numeric code, or the failure kind. */

@@ -53,6 +53,8 @@ export function fleetReport(
   listed: number,
   notTriaged: NotTriaged | undefined,
   earlier: FleetProgress["earlier"],
+  /** The zone list stopped at its cap with more zones to come. */
+  capped = false,
 ): Record<string, unknown> {
   const ranked = [...outcomes].sort((a, b) => worst(a) - worst(b) || a.name.localeCompare(b.name));
   const counts = Object.fromEntries(SEVERITIES.map((s) => [s, earlier.counts[s] ?? 0])) as Record<
@@ -100,6 +102,11 @@ export function fleetReport(
     findings,
     zones,
     ...(notTriaged ? { not_triaged: notTriaged } : {}),
+    ...(capped
+      ? {
+          note: `The zone list stopped at ${listed} zones, the most one fleet triage reads: narrow it with account_id or name_contains to reach the rest.`,
+        }
+      : {}),
   };
 }
 
@@ -111,6 +118,7 @@ export function fleetText(result: Record<string, unknown>): string | undefined {
   if (!Array.isArray(zones)) return undefined;
   const problems = zones.filter((z) => !z.healthy);
   const lines = [String(result.summary)];
+  if (typeof result.note === "string") lines.push(result.note);
   if (problems.length) lines.push("Zones with problems, most severe first (zone id: finding → next step):");
   for (const zone of problems.slice(0, TEXT_ZONES)) {
     const findings = (zone.findings ?? []).filter((f) => f.severity !== "info");
