@@ -35,8 +35,8 @@ export interface HttpAppOptions {
   requestDeadlineMs?: number;
   /** Told of refused requests and errors outside any call (never given headers or bodies). */
   onError?: (message: string) => void;
-  /** Where long calls run as tasks for clients that declare the tasks extension. */
-  tasks?: TaskStore;
+  /** Where a caller's long calls run as tasks, for clients that declare the tasks extension. */
+  tasksFor?: (credentials: Credentials | undefined) => TaskStore | undefined;
 }
 
 export interface HttpApp {
@@ -47,6 +47,7 @@ export interface HttpApp {
 interface Caller {
   scope: CallerScope;
   readOnly: boolean;
+  tasks?: TaskStore;
 }
 
 export function createHttpApp(options: HttpAppOptions): HttpApp {
@@ -56,7 +57,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
       ...caller.scope,
       config: { ...options.config, readOnly: caller.readOnly },
       approvals: options.approvals,
-      tasks: options.tasks,
+      tasks: caller.tasks,
     });
   };
   const onerror = (error: Error) => options.onError?.(error.message);
@@ -99,7 +100,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
       token: "",
       clientId: "cloudflare-api-token",
       scopes: [],
-      extra: { caller: { scope, readOnly } satisfies Caller },
+      extra: { caller: { scope, readOnly, tasks: options.tasksFor?.(credentials) } satisfies Caller },
     };
 
     // The deadline, or the client leaving, ends the exchange: whichever comes first stops the call.

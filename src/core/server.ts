@@ -92,7 +92,8 @@ export function createServer(deps: ServerDeps): Server {
       const task = deps.tasks && declaresTasks(ctx) ? taskFor(spec, request.params.arguments) : undefined;
       if (!deps.tasks || !task) return runTool(spec, request.params.arguments, ctx, runnerDeps);
       // A task's handle, in place of the result: the SDK passes a tools/call resultType through as given.
-      return startTask(deps.tasks, deps.credentialId, ctx, task, (taskCtx) =>
+      const call = { tool: spec.name, args: request.params.arguments ?? {} };
+      return startTask(deps.tasks, deps.credentialId, ctx, task, call, (taskCtx) =>
         runTool(spec, request.params.arguments, taskCtx, runnerDeps, true),
       ) as unknown as Promise<CallToolResult | InputRequiredResult>;
     });

@@ -12,7 +12,13 @@ import {
 } from "@modelcontextprotocol/server";
 import { z } from "zod";
 import type { ToolSpec } from "../tools/spec.js";
-import { TASKS_EXTENSION, TaskLimitReached, type TaskOptions, type TaskStore } from "./tasks.js";
+import {
+  TASKS_EXTENSION,
+  type TaskCall,
+  TaskLimitReached,
+  type TaskOptions,
+  type TaskStore,
+} from "./tasks.js";
 
 /** Whether this request (not the session: the 2026-07-28 era has none) declares the tasks extension. */
 export function declaresTasks(ctx: ServerContext): boolean {
@@ -61,6 +67,7 @@ export async function startTask(
   owner: string,
   ctx: ServerContext,
   options: TaskOptions,
+  call: TaskCall,
   run: (taskCtx: ServerContext) => Promise<CallToolResult | InputRequiredResult>,
 ): Promise<Record<string, unknown>> {
   try {
@@ -72,6 +79,7 @@ export async function startTask(
         ...(await run(taskContext(ctx, signal, report))),
       }),
       options,
+      call,
     );
     return { resultType: "task", ...task };
   } catch (error) {

@@ -35,9 +35,18 @@ export interface TaskOptions {
   pollIntervalMs: number;
 }
 
+/** The tool call a task runs: what a store that runs work elsewhere (a Durable Object) needs to run it. */
+export interface TaskCall {
+  tool: string;
+  args: unknown;
+}
+
 export interface TaskStore {
-  /** Starts the work and answers once tasks/get would find the task. */
-  create(owner: string, work: TaskWork, options: TaskOptions): Promise<WireTask>;
+  /**
+   * Starts the work and answers once tasks/get would find the task. A store in this process runs `work`; a
+   * store elsewhere runs `call` there, with the caller's credentials it was made with.
+   */
+  create(owner: string, work: TaskWork, options: TaskOptions, call: TaskCall): Promise<WireTask>;
   /** `undefined` for an unknown task and for another credential's. */
   get(owner: string, taskId: string): Promise<WireTask | undefined>;
   /** Stops the work (no request to Cloudflare after it); false for an unknown task or another's. */

@@ -28,6 +28,7 @@ export async function runHttp(
   const runtime = await nodeRuntime(config, log);
   const loopback = http.loopback;
   const hostname = http.host.includes(":") ? `[${http.host}]` : http.host;
+  const tasks = new MemoryTaskStore();
   const app = createHttpApp({
     config,
     client: runtime.client,
@@ -43,8 +44,8 @@ export async function runHttp(
     loopbackOrigins: loopback,
     requestDeadlineMs: requestDeadlineMs(config.timeoutMs),
     onError: (message) => log.debug(message),
-    // Tasks live in this process's memory and end with it.
-    tasks: new MemoryTaskStore(),
+    // Tasks live in this process's memory and end with it; the store keeps each credential's apart.
+    tasksFor: () => tasks,
   });
   const handler = toNodeHandler({ fetch: app.fetch }, { maxRequestBodySize: 1024 * 1024 + 1 });
   let draining = false;

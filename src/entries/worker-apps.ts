@@ -1,6 +1,7 @@
 // The MCP apps one Worker isolate serves, all built on the shared HTTP app: the API (each request carries its
 // caller's Cloudflare token, sent to Cloudflare with fetch) and the sandbox (no token; the simulated API runs
 // in this isolate's memory, bounded, and is reached without any network).
+import type { Credentials } from "../client/cloudflare.js";
 import { type RateBudget, RateBudgets } from "../client/rate-limit.js";
 import { fetchSender } from "../client/send-fetch.js";
 import type { Send } from "../client/sender.js";
@@ -10,6 +11,7 @@ import type { ClientSettings } from "../core/identity.js";
 import { createSandbox } from "../sandbox/handler.js";
 import { NAME, VERSION } from "../version.js";
 import type { WorkerSettings } from "./worker-settings.js";
+import { DurableTaskStore, type SealKey, sealingKey } from "./worker-tasks.js";
 
 /** What serves MCP requests: the shared HTTP app, minus close (an isolate is never told it ends). */
 export interface McpApp {
@@ -44,6 +46,7 @@ export function buildWorkerApps(settings: WorkerSettings): WorkerApps {
       approvals,
       allowedOrigins: settings.allowedOrigins,
       loopbackOrigins,
+      tasksFor: tasksFor(settings),
     }),
   );
   if (!settings.sandbox) return { api };
@@ -67,6 +70,18 @@ export function buildWorkerApps(settings: WorkerSettings): WorkerApps {
     });
   });
   return { api, sandbox };
+}
+
+/** Each caller's tasks, in Durable Objects, with the caller's token sealed; none without the binding or key. */
+function tasksFor(settings: WorkerSettings) {
+  const { tasks, approvalKey } = settings;
+  if (!tasks || approvalKey === undefined) return undefined;
+  let key: Promise<SealKey> | undefined;
+  return (credentials: Credentials | undefined) => {
+    if (!credentials) return undefined;
+    key ??= sealingKey(approvalKey);
+    return new DurableTaskStore(tasks, credentials, key);
+  };
 }
 
 function clientSettings(baseUrl: string, send: Send): ClientSettings {

@@ -5,6 +5,7 @@ import { allowedOrigin } from "../config/addresses.js";
 import { checkBaseUrl, DEFAULT_BASE_URL } from "../config/base-url.js";
 import { checkApprovalKey } from "../config/credentials.js";
 import { ConfigError } from "../config/error.js";
+import type { TaskNamespace } from "./worker-tasks.js";
 
 /** The vars and secrets the Worker reads; every one is optional. */
 export interface WorkerEnv {
@@ -18,6 +19,8 @@ export interface WorkerEnv {
   READ_ONLY?: string;
   /** "false" turns off POST /sandbox/mcp. */
   SANDBOX_ENABLED?: string;
+  /** The Durable Object namespace tasks live in (wrangler.jsonc); tasks also need APPROVAL_KEY to seal tokens. */
+  TASKS?: TaskNamespace;
 }
 
 export interface WorkerSettings {
@@ -27,6 +30,8 @@ export interface WorkerSettings {
   allowedOrigins: string[];
   readOnly: boolean;
   sandbox: boolean;
+  /** Where tasks live; absent (no binding or no APPROVAL_KEY): long calls are answered inline. */
+  tasks?: TaskNamespace;
 }
 
 export function workerSettings(env: WorkerEnv): WorkerSettings {
@@ -40,6 +45,7 @@ export function workerSettings(env: WorkerEnv): WorkerSettings {
       .map((entry) => allowedOrigin(entry, "ALLOWED_ORIGINS")),
     readOnly: flag(env.READ_ONLY, "READ_ONLY", false),
     sandbox: flag(env.SANDBOX_ENABLED, "SANDBOX_ENABLED", true),
+    ...(env.TASKS && approvalKey !== undefined ? { tasks: env.TASKS } : {}),
   };
 }
 

@@ -9,6 +9,8 @@ import { type WorkerEnv, type WorkerSettings, workerSettings } from "./worker-se
 
 export type { McpApp, WorkerApps } from "./worker-apps.js";
 export type { WorkerEnv } from "./worker-settings.js";
+// The Durable Object class tasks live in (wrangler.jsonc binds it as TASKS).
+export { TaskObject } from "./worker-tasks.js";
 
 const API_PATHS = new Set(["/mcp", "/mcp/readonly"]);
 const SANDBOX_PREFIX = "/sandbox";
