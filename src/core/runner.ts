@@ -19,6 +19,8 @@ export interface RunnerDeps extends ConsentDeps {
   sandbox: boolean;
   now: () => number;
   sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** Overrides how long a wait may last in one call (see ToolContext.waitLimitMs). */
+  waitLimitMs?: number;
 }
 
 const SANDBOX_NOTE = "[sandbox] Simulated Cloudflare data: no real zone was read or changed.";
@@ -117,6 +119,7 @@ function contextFor(
     now: deps.now,
     credentialId: deps.credentialId,
     inTask,
+    waitLimitMs: deps.waitLimitMs,
     sleep: (ms) => deps.sleep(ms, signal),
     progress,
     read: (route, params, query, options) => {

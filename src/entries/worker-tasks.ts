@@ -1,7 +1,7 @@
 // Tasks on Cloudflare Workers: one Durable Object per task, so any isolate answers tasks/get and tasks/cancel,
 // and the work goes on after the request that started it has ended, driven by the object's alarm. A fleet
-// triage runs in one alarm; a wait for a certificate runs in slices of at most 90 s, an alarm every 30 s or
-// more, for up to a day. The caller's credentials are held only while the task works, sealed (AES-GCM, under
+// triage runs in one alarm; a wait for a certificate reads the pack once per alarm, 30 s apart at first and
+// backing off to 10 minutes, for up to a day. The caller's credentials are held only while the task works, sealed (AES-GCM, under
 // a key derived from the APPROVAL_KEY secret, which never enters storage) and deleted when it ends; no log,
 // result or storage holds them in the clear.
 import type { CallToolResult, ServerContext } from "@modelcontextprotocol/server";
@@ -40,14 +40,21 @@ interface Stored {
   options: TaskOptions;
   /** The sealed credentials, while the task works. */
   sealed?: string;
-  /** Statuses a sliced wait has seen so far. */
-  seen?: string[];
+  /** Statuses a sliced wait has seen so far, and how many slices it has run. */
+  seen?: Seen[];
+  slices?: number;
+}
+interface Seen {
+  status: string;
+  seen_at: string;
 }
 
 /** The runtime's CryptoKey, named through crypto.subtle (its global type is not in this project's libs). */
 export type SealKey = Awaited<ReturnType<typeof crypto.subtle.deriveKey>>;
 
-const SLICE_GAP_MS = 30_000;
+/** A wait polls once per alarm: 30 s apart at first, backing off to 10 minutes. */
+const FIRST_GAP_MS = 30_000;
+const LAST_GAP_MS = 10 * 60 * 1000;
 const TIMEOUT_MS = 30_000;
 const encoder = new TextEncoder();
 
@@ -180,16 +187,27 @@ export class TaskObject {
     this.running = undefined;
     const latest = await this.state.storage.get<Stored>("task");
     if (latest?.task.status !== "working") return;
-    const wait = (
-      result.structuredContent as { wait?: { outcome?: string; statuses?: { status: string }[] } }
-    )?.wait;
+    const structured = result.structuredContent as
+      | { wait?: { outcome?: string; statuses?: Seen[] } }
+      | undefined;
+    const wait = structured?.wait;
+    if (wait) {
+      // A wait's statuses over every slice, each change once.
+      const seen = [...(stored.seen ?? []), ...(wait.statuses ?? [])].filter(
+        (s, i, all) => i === 0 || all[i - 1]?.status !== s.status,
+      );
+      stored.seen = wait.statuses = seen;
+      result.content = [{ type: "text", text: JSON.stringify(structured) }];
+    }
+    const slices = (stored.slices ?? 0) + 1;
+    const gap = Math.min(FIRST_GAP_MS * 2 ** (slices - 1), LAST_GAP_MS);
     const deadline = Date.parse(stored.task.createdAt) + stored.options.maxRunMs;
-    if (wait?.outcome === "still_pending" && Date.now() + SLICE_GAP_MS < deadline) {
-      stored.seen = [...(stored.seen ?? []), ...(wait.statuses ?? []).map((s) => s.status)];
-      stored.task.statusMessage = `pack status: ${stored.seen.at(-1)}`;
+    if (wait?.outcome === "still_pending" && Date.now() + gap < deadline) {
+      stored.slices = slices;
+      stored.task.statusMessage = `pack status: ${stored.seen?.at(-1)?.status}`;
       stored.task.lastUpdatedAt = new Date().toISOString();
       await this.state.storage.put("task", stored);
-      await this.state.storage.setAlarm(Date.now() + SLICE_GAP_MS);
+      await this.state.storage.setAlarm(Date.now() + gap);
       return;
     }
     await this.end(stored, {
@@ -207,7 +225,7 @@ export class TaskObject {
   }
 }
 
-/** One slice of a task's work: the tool call, inline (a wait ends inside 90 s and is picked up again later). */
+/** One slice of a task's work: the whole tool call, but a wait reads the pack once and is picked up again. */
 async function runSlice(
   stored: Stored,
   credentials: Credentials,
@@ -244,8 +262,10 @@ async function runSlice(
     sleep: abortableSleep,
     credentialId: stored.owner,
     elicitationOnly: false,
+    // One poll per slice: the alarm, not a sleeping isolate, spaces the polls.
+    waitLimitMs: 0,
   } as unknown as RunnerDeps;
-  return (await runTool(spec, stored.call.args, ctx, deps)) as CallToolResult;
+  return (await runTool(spec, stored.call.args, ctx, deps, true)) as CallToolResult;
 }
 
 function toBase64(bytes: Uint8Array): string {

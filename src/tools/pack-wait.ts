@@ -18,7 +18,7 @@ export interface PackRef {
 }
 
 export async function waitForPack(ref: PackRef, ctx: ToolContext): Promise<Record<string, unknown>> {
-  const limit = ctx.inTask ? TASK_WAIT_MS : INLINE_WAIT_MS;
+  const limit = ctx.waitLimitMs ?? (ctx.inTask ? TASK_WAIT_MS : INLINE_WAIT_MS);
   const started = ctx.now();
   const statuses: { status: string; seen_at: string }[] = [];
   for (let interval = MIN_POLL_MS; ; interval = Math.min(interval * 2, MAX_POLL_MS)) {

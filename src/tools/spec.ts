@@ -27,6 +27,11 @@ export interface ToolContext {
   credentialId: string;
   /** Whether the call runs as a task, so it may take as long as its task allows rather than one request. */
   inTask: boolean;
+  /**
+   * How long a wait may last in this call, where the host decides (a Durable Object polls once per alarm and
+   * keeps waiting across alarms); by default a day in a task, 90 s inline.
+   */
+  waitLimitMs?: number;
   /** Waits `ms` or until the call is cancelled (tests pass a clock that moves at once). */
   sleep(ms: number): Promise<void>;
 }

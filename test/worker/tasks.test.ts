@@ -6,6 +6,7 @@ import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createWorker, type WorkerEnv } from "../../src/entries/worker.js";
 import type { TaskNamespace } from "../../src/entries/worker-tasks.js";
+import { idFor, DEMO_ZONE_ID as ZONE } from "../../src/sandbox/state.js";
 import { rpcWith } from "../helpers/tasks-client.js";
 import { API_BASE, type FakeCloudflare, installFakeCloudflare } from "./fake-cloudflare.js";
 import { ORIGIN, workerFetch } from "./mcp-clients.js";
@@ -118,5 +119,53 @@ describe("tasks on the Worker", () => {
       resultType: "complete",
       structuredContent: { totals: { triaged: 7 } },
     });
+  });
+
+  it("a wait for a certificate reads the pack once per alarm, reports its status, and ends when it fails", async () => {
+    fake = installFakeCloudflare();
+    const owner = rpcWith(URL_MCP, TOKEN, workerFetch(createWorker(), withTasks()));
+    const packReads = (id: string) =>
+      (fake as FakeCloudflare).requests.filter(
+        (r) => r.path === `/zones/${ZONE}/ssl/certificate_packs/${id}`,
+      );
+    const start = async (id: string) => {
+      const created = await owner.call("tools/call", {
+        name: "get_certificate_pack",
+        arguments: { zone_id: ZONE, certificate_pack_id: id, wait: true },
+      });
+      expect(created.result).toMatchObject({ resultType: "task", pollIntervalMs: 30_000 });
+      const taskId = created.result?.taskId as string;
+      await runDurableObjectAlarm(stubOf(taskId));
+      return taskId;
+    };
+
+    const stuck = idFor(ZONE, "pack", "advanced-pending");
+    const waiting = await start(stuck);
+    expect((await owner.call("tasks/get", { taskId: waiting })).result).toMatchObject({
+      status: "working",
+      statusMessage: "pack status: pending_validation",
+    });
+    // One read per slice: the first alarm may have run on its own before the test ran it, so count from here.
+    const read = packReads(stuck).length;
+    expect(read).toBeGreaterThanOrEqual(1);
+    // The next slice is an alarm (30 s later); running it now reads the pack once more, and it keeps waiting.
+    expect(await runDurableObjectAlarm(stubOf(waiting))).toBe(true);
+    expect(packReads(stuck)).toHaveLength(read + 1);
+    expect((await owner.call("tasks/get", { taskId: waiting })).result).toMatchObject({ status: "working" });
+    await owner.call("tasks/cancel", { taskId: waiting });
+
+    const timedOut = idFor(ZONE, "pack", "advanced-timed-out");
+    const failing = await start(timedOut);
+    expect((await owner.call("tasks/get", { taskId: failing })).result).toMatchObject({
+      status: "completed",
+      result: {
+        structuredContent: {
+          status: "validation_timed_out",
+          wait: { outcome: "failed", statuses: [{ status: "validation_timed_out" }] },
+        },
+      },
+    });
+    expect(packReads(timedOut)).toHaveLength(1);
+    expect(await runDurableObjectAlarm(stubOf(failing))).toBe(false);
   });
 });
