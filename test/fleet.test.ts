@@ -244,6 +244,22 @@ describe("stopping at the rate budget, and resuming", () => {
   });
 });
 
+describe("a rate limit on the zone list itself", () => {
+  it("answers with nothing triaged and a continuation that starts over", async () => {
+    const h = await start();
+    h.fake.zones.clear();
+    const { ids } = plantFleet(h.fake, 12, 0, START);
+    h.fake.inject({ path: "/zones", method: "GET", fault: { kind: "rate_limit", retryAfterSeconds: 60 } });
+    const part = await fleet(h);
+    expect(part.report.zones).toEqual([]);
+    expect(textOf(part.result)).toMatch(
+      /Not triaged: the zone list could not be read yet \(Cloudflare rate limit/,
+    );
+    const rest = await fleet(h, { continue: part.report.continue });
+    expect(rest.report.zones.map((z) => z.id).sort()).toEqual([...ids].sort());
+  });
+});
+
 describe("the platform's cap on requests per call", () => {
   it("a Workers 'Too many subrequests' stops the fleet with a continuation instead of failing zones", async () => {
     const pool = undiciSender({ keepAliveTimeoutMs: 1000 });

@@ -143,8 +143,9 @@ export function fleetText(result: Record<string, unknown>): string | undefined {
   if (rest > 0) lines.push(`…${rest} more zones with problems: see structuredContent.zones.`);
   const notTriaged = result.not_triaged as NotTriaged | undefined;
   if (notTriaged) {
+    const what = notTriaged.count ? `${notTriaged.count} zones` : "the zone list could not be read yet";
     lines.push(
-      `Not triaged: ${notTriaged.count} zones (${notTriaged.reason}). To resume, call again with the same arguments and continue: ${JSON.stringify(result.continue)}.`,
+      `Not triaged: ${what} (${notTriaged.reason}). To resume, call again with the same arguments and continue: ${JSON.stringify(result.continue)}.`,
     );
   }
   return lines.join("\n");
