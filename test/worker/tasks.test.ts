@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createWorker, type WorkerEnv } from "../../src/entries/worker.js";
 import type { TaskNamespace } from "../../src/entries/worker-tasks.js";
 import { idFor, DEMO_ZONE_ID as ZONE } from "../../src/sandbox/state.js";
-import { rpcWith } from "../helpers/tasks-client.js";
+import { connectTasksClient, rpcWith } from "../helpers/tasks-client.js";
 import { API_BASE, type FakeCloudflare, installFakeCloudflare } from "./fake-cloudflare.js";
 import { ORIGIN, workerFetch } from "./mcp-clients.js";
 
@@ -68,6 +68,25 @@ describe("tasks on the Worker", () => {
     expect(after).not.toContain('"sealed"');
     expect(after).not.toContain(TOKEN);
     for (const seen of fake.requests) expect(seen.authorization).toBe(`Bearer ${TOKEN}`);
+  });
+
+  it("the 2.x client with the ext-tasks session follows the task to the same result", async () => {
+    fake = installFakeCloudflare();
+    const tasks = await connectTasksClient(URL_MCP, TOKEN, workerFetch(createWorker(), withTasks()));
+    try {
+      expect(tasks.client.getServerCapabilities()?.extensions).toEqual({
+        "io.modelcontextprotocol/tasks": {},
+      });
+      const execution = await tasks.session.callTool("triage_certificates", {});
+      expect(execution.kind).toBe("task");
+      const { outcome } = await execution.settle();
+      expect(outcome).toMatchObject({
+        status: "completed",
+        result: { structuredContent: { totals: { zones: 7, triaged: 7 } } },
+      });
+    } finally {
+      await tasks.close();
+    }
   });
 
   it("another credential gets 'Task not found'; tasks/cancel stops the work and deletes the sealed token", async () => {
