@@ -9,7 +9,14 @@ import { CloudflareClient, type Credentials } from "../client/cloudflare.js";
 import { fetchSender } from "../client/send-fetch.js";
 import { redactorFor } from "../core/redact.js";
 import { type RunnerDeps, runTool } from "../core/runner.js";
-import { newTaskId, type TaskCall, type TaskOptions, type TaskStore, type WireTask } from "../core/tasks.js";
+import {
+  KEEP_MS,
+  newTaskId,
+  type TaskCall,
+  type TaskOptions,
+  type TaskStore,
+  type WireTask,
+} from "../core/tasks.js";
 import { abortableSleep } from "../lib/sleep.js";
 import { NAME, VERSION } from "../version.js";
 import { workerSettings } from "./worker-settings.js";
@@ -24,6 +31,7 @@ interface TaskState {
     get<T>(key: string): Promise<T | undefined>;
     put(key: string, value: unknown): Promise<void>;
     delete(key: string): Promise<boolean>;
+    deleteAll(): Promise<void>;
     setAlarm(at: number): Promise<void>;
     deleteAlarm(): Promise<void>;
   };
@@ -40,6 +48,8 @@ interface Stored {
   options: TaskOptions;
   /** The sealed credentials, while the task works. */
   sealed?: string;
+  /** When a finished task is deleted. */
+  endsAt?: number;
   /** Statuses a sliced wait has seen so far, and how many slices it has run. */
   seen?: Seen[];
   slices?: number;
@@ -146,7 +156,7 @@ export class TaskObject {
         status: "working",
         createdAt: at,
         lastUpdatedAt: at,
-        ttlMs: body.options.maxRunMs + 60 * 60 * 1000,
+        ttlMs: body.options.maxRunMs + KEEP_MS,
         pollIntervalMs: body.options.pollIntervalMs,
       };
       await this.state.storage.put("task", {
@@ -163,14 +173,20 @@ export class TaskObject {
     if (!stored || stored.owner !== body.owner) return new Response(null, { status: 404 });
     if (body.op === "cancel" && stored.task.status === "working") {
       this.running?.abort(new Error("cancelled"));
-      await this.end(stored, { status: "cancelled", statusMessage: "cancelled by the client" });
       await this.state.storage.deleteAlarm();
+      await this.end(stored, { status: "cancelled", statusMessage: "cancelled by the client" });
     }
     return Response.json(stored.task);
   }
 
   async alarm(): Promise<void> {
     const stored = await this.state.storage.get<Stored>("task");
+    if (stored?.endsAt !== undefined) {
+      // A finished task is kept for KEEP_MS, then forgotten.
+      if (Date.now() >= stored.endsAt) await this.state.storage.deleteAll();
+      else await this.state.storage.setAlarm(stored.endsAt);
+      return;
+    }
     if (stored?.task.status !== "working" || !stored.sealed) return;
     const secret = this.env.APPROVAL_KEY;
     if (!secret)
@@ -217,11 +233,13 @@ export class TaskObject {
     });
   }
 
-  /** Ends the task once: the credentials are deleted with the end. */
+  /** Ends the task once: the credentials are deleted with the end, the record KEEP_MS later. */
   private async end(stored: Stored, end: Partial<WireTask>): Promise<void> {
     Object.assign(stored.task, end, { lastUpdatedAt: new Date().toISOString() });
     delete stored.sealed;
+    stored.endsAt = Date.now() + KEEP_MS;
     await this.state.storage.put("task", stored);
+    await this.state.storage.setAlarm(stored.endsAt);
   }
 }
 
