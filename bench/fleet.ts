@@ -2,6 +2,9 @@
 // fake, through the built server over stdio. Prints wall time, API requests per zone, the most requests in
 // flight at once, the server's peak RSS and the model-visible tokens of the answer.
 import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { encode } from "gpt-tokenizer/encoding/o200k_base";
 import { plantFleet, startFakeCloudflare } from "../test/helpers/fake-cloudflare.js";
 import { rpcWith } from "../test/helpers/tasks-client.js";
@@ -113,5 +116,102 @@ export async function taskOverheadBench(quick: boolean): Promise<Record<string, 
     return figures;
   } finally {
     child.kill();
+  }
+}
+
+/** The same round trip under `wrangler dev`: the task in its Durable Object, the Worker in front of it. */
+export async function taskOverheadWranglerBench(quick: boolean): Promise<Record<string, unknown>> {
+  console.log(
+    "\n## Tasks: tasks/get round trip under wrangler dev (Durable Object; one completed fleet-triage task)",
+  );
+  const fake = await startFakeCloudflare({ token: TOKEN });
+  const state = mkdtempSync(join(tmpdir(), "fleet-bench-"));
+  const child = spawn(
+    process.execPath,
+    [
+      "node_modules/wrangler/bin/wrangler.js",
+      "dev",
+      "--ip",
+      "127.0.0.1",
+      "--port",
+      "0",
+      "--persist-to",
+      state,
+      "--var",
+      `CLOUDFLARE_BASE_URL:${fake.url}`,
+      "--var",
+      `APPROVAL_KEY:${"b".repeat(40)}`,
+      "--show-interactive-dev-session=false",
+    ],
+    {
+      env: {
+        PATH: process.env.PATH ?? "",
+        HOME: process.env.HOME ?? "",
+        WRANGLER_SEND_METRICS: "false",
+        WRANGLER_SEND_ERROR_REPORTS: "false",
+        WRANGLER_HIDE_BANNER: "true",
+        CLOUDFLARE_CF_FETCH_ENABLED: "false",
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    },
+  );
+  const stop = () => {
+    try {
+      process.kill(-(child.pid as number), "SIGTERM");
+    } catch {
+      // Already gone.
+    }
+  };
+  try {
+    const origin = await new Promise<string>((resolve, reject) => {
+      let output = "";
+      const timer = setTimeout(
+        () => reject(new Error(`wrangler dev was not ready in 60 s:\n${output}`)),
+        60_000,
+      );
+      child.stderr?.resume();
+      child.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
+        output += chunk;
+        const match = /Ready on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+        if (match) {
+          clearTimeout(timer);
+          resolve(match[1] as string);
+        }
+      });
+    });
+    const rpc = rpcWith(`${origin}/mcp`, TOKEN);
+    const created = await rpc.call("tools/call", { name: "triage_certificates", arguments: {} });
+    const taskId = created.result?.taskId as string;
+    if (!taskId) throw new Error(`no task: ${JSON.stringify(created)}`);
+    for (;;) {
+      const status = (await rpc.call("tasks/get", { taskId })).result?.status;
+      if (status !== "working") break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const count = quick ? 100 : 400;
+    const times: number[] = [];
+    for (let i = 0; i < count; i++) {
+      const started = performance.now();
+      const answer = await rpc.call("tasks/get", { taskId });
+      times.push(performance.now() - started);
+      if (answer.result?.status !== "completed") throw new Error(`the task is ${answer.result?.status}`);
+    }
+    const figures = {
+      requests: count,
+      p50Ms: round(percentile(times, 50), 2),
+      p95Ms: round(percentile(times, 95), 2),
+    };
+    console.log(
+      table([
+        ["tasks/get", "p50 ms", "p95 ms"],
+        [count, figures.p50Ms, figures.p95Ms],
+      ]),
+    );
+    return figures;
+  } finally {
+    stop();
+    await fake.close();
+    rmSync(state, { recursive: true, force: true });
   }
 }

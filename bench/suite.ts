@@ -10,7 +10,7 @@ import { DEMO_ZONE_ID, type Pack } from "../src/sandbox/state.js";
 import { toolDefinition } from "../src/tools/definition.js";
 import { TOOLS } from "../src/tools/registry.js";
 import { type FakeCloudflare, startFakeCloudflare } from "../test/helpers/fake-cloudflare.js";
-import { fleetBench, taskOverheadBench } from "./fleet.js";
+import { fleetBench, taskOverheadBench, taskOverheadWranglerBench } from "./fleet.js";
 import { httpBench } from "./http.js";
 import { CLI, coldStart, connect, inFlight, memoryOf, percentile, round, table, timeProcess } from "./lib.js";
 
@@ -362,8 +362,13 @@ if (wanted("size")) await resultSize(fake);
 if (wanted("scale")) await scale(fake);
 if (wanted("memory")) await memory(fake);
 if (wanted("http")) report.http = await httpBench(fake, TOKEN, quick);
-if (wanted("fleet"))
-  report.fleet = { triage: await fleetBench(quick), tasks: await taskOverheadBench(quick) };
+if (wanted("fleet")) {
+  report.fleet = {
+    triage: await fleetBench(quick),
+    tasks: await taskOverheadBench(quick),
+    workerTasks: await taskOverheadWranglerBench(quick),
+  };
+}
 await fake.close();
 mkdirSync("bench/results", { recursive: true });
 writeFileSync("bench/results/latest.json", `${JSON.stringify(report, null, 2)}\n`);
