@@ -125,7 +125,7 @@ export const triageTools = [
     text: fleetText,
     // A fleet takes seconds to minutes: a task where the client can follow one.
     asTask: (args) =>
-      args.zone_id === undefined ? { maxRunMs: 60 * 60_000, pollIntervalMs: 2000 } : undefined,
+      args.zone_id === undefined && !args.hosts ? { maxRunMs: 60 * 60_000, pollIntervalMs: 2000 } : undefined,
     handler: async (args, ctx) => {
       if (args.zone_id === undefined) {
         if (args.hosts)
