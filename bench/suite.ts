@@ -11,6 +11,7 @@ import { DEMO_ZONE_ID, type Pack } from "../src/sandbox/state.js";
 import { toolDefinition } from "../src/tools/definition.js";
 import { TOOLS } from "../src/tools/registry.js";
 import { type FakeCloudflare, startFakeCloudflare } from "../test/helpers/fake-cloudflare.js";
+import { fleetBench, taskOverheadBench, taskOverheadWranglerBench } from "./fleet.js";
 import { floodBench } from "./flood.js";
 import { httpBench } from "./http.js";
 import { CLI, coldStart, connect, inFlight, memoryOf, percentile, round, table, timeProcess } from "./lib.js";
@@ -18,7 +19,7 @@ import { CLI, coldStart, connect, inFlight, memoryOf, percentile, round, table, 
 const TOKEN = "bench-token";
 const ZONE = DEMO_ZONE_ID;
 const quick = process.argv.includes("--quick");
-/** --only startup (or tokens, overhead, size, scale, memory, deadlines, redact, http, flood) runs one section. */
+/** --only startup (or tokens, overhead, size, scale, memory, deadlines, redact, http, flood, fleet) runs one section. */
 const only = process.argv[process.argv.indexOf("--only") + 1];
 const wanted = (name: string) => !process.argv.includes("--only") || only === name;
 const report: Record<string, unknown> = {
@@ -437,6 +438,13 @@ if (wanted("deadlines")) await deadlines(fake);
 if (wanted("redact")) redaction();
 if (wanted("http")) report.http = await httpBench(fake, TOKEN, quick);
 if (wanted("flood")) report.flood = await floodBench(fake, TOKEN, quick);
+if (wanted("fleet")) {
+  report.fleet = {
+    triage: await fleetBench(quick),
+    tasks: await taskOverheadBench(quick),
+    workerTasks: await taskOverheadWranglerBench(quick),
+  };
+}
 await fake.close();
 mkdirSync("bench/results", { recursive: true });
 writeFileSync("bench/results/latest.json", `${JSON.stringify(report, null, 2)}\n`);

@@ -59,6 +59,17 @@ await call("triage_certificates", { zone_id: zoneAnswer.structuredContent.zones[
   ].join("\n"),
 );
 
+say("The user asks: and the rest of my zones?");
+await call("triage_certificates", {}, (r) => {
+  const { totals, zones } = r.structuredContent;
+  return [
+    `${totals.triaged} zones triaged: ${totals.healthy} healthy, ${totals.with_problems} with problems (the model reads ${r.content[0].text.length} characters; structuredContent has every zone)`,
+    ...zones
+      .filter((z) => !z.healthy)
+      .map((z) => `   [${z.findings[0].severity.padEnd(8)}] ${z.name.padEnd(14)} ${z.findings[0].summary}`),
+  ].join("\n");
+});
+
 say("What does the zone have?");
 await call("list_certificate_packs", { zone_id: ZONE, status: "all" }, (r) =>
   [

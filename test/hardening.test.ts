@@ -101,6 +101,12 @@ describe("hostile input", () => {
           }
           for (const entry of h.fake.log.slice(before)) {
             if (tool === "find_zone") expect(entry.path).toBe("/zones");
+            else if (tool === "triage_certificates" && args.zone_id === undefined)
+              // Without zone_id it triages the fleet: the zone list, then under each listed zone.
+              expect(
+                entry.path === "/zones" || h.fake.zones.has(entry.path.split("/")[2] ?? ""),
+                entry.path,
+              ).toBe(true);
             else expect(entry.path.startsWith(`/zones/${ZONE}/`), entry.path).toBe(true);
           }
         }),

@@ -93,6 +93,9 @@ describe("bounded memory", () => {
     const ctx: ToolContext = {
       signal: new AbortController().signal,
       now: () => 0,
+      credentialId: "none",
+      inTask: false,
+      sleep: async () => {},
       progress: async () => {},
       read: async <T>() => {
         pages += 1;

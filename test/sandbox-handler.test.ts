@@ -15,6 +15,9 @@ import { DEMO_ZONE_ID, FREE_ZONE_ID, idFor, type Pack } from "../src/sandbox/sta
 const TOKEN = "sandbox-test-token";
 const START = Date.parse("2026-11-01T00:00:00Z");
 const ZONE = DEMO_ZONE_ID;
+const FLEET_IDS = ["example.org", "shop.example", "blog.example", "docs.example", "api.example"].map((name) =>
+  idFor("sandbox-zone", name),
+);
 const PEM = readFileSync(new URL("./fixtures/example-com.pem", import.meta.url), "utf8");
 // Self-signed, with a subject that needs escaping: a leading #, a backslash, a quote, a tab, a trailing space.
 const TRICKY_PEM = `-----BEGIN CERTIFICATE-----
@@ -101,8 +104,9 @@ describe("the handler", () => {
     const { call } = sandboxWith();
     const zones = await call("GET", "/zones");
     expect(zones.status).toBe(200);
-    expect(ids(zones.json.result)).toEqual([ZONE, FREE_ZONE_ID]);
-    expect(zones.json.result_info).toMatchObject({ count: 2, total_count: 2 });
+    // example.com first, the zone without ACM, then the fleet (see seed-fleet.ts).
+    expect(ids(zones.json.result)).toEqual([ZONE, FREE_ZONE_ID, ...FLEET_IDS]);
+    expect(zones.json.result_info).toMatchObject({ count: 7, total_count: 7 });
     const packs = await call("GET", `/zones/${ZONE}/ssl/certificate_packs?status=all`);
     expect(ids(packs.json.result)).toContain(idFor(ZONE, "pack", "universal"));
     expect(packs.json.result_info).toMatchObject({ page: 1, per_page: 20, count: 7, total_count: 7 });
@@ -177,13 +181,13 @@ describe("the caps of a shared sandbox", () => {
   });
 
   it("drop the oldest added zone first, never the zone being written to", async () => {
-    const { sandbox, call } = sandboxWith({ limits: { zones: 3 } });
+    const { sandbox, call } = sandboxWith({ limits: { zones: 8 } });
     const free = sandbox.zones.get(FREE_ZONE_ID);
     if (!free) throw new Error("no free zone");
     for (const id of ["a".repeat(32), "b".repeat(32)])
       sandbox.zones.set(id, { ...free, id, packs: new Map() });
     expect((await call("POST", `/zones/${ZONE}/ssl/certificate_packs/order`, ORDER)).status).toBe(200);
-    expect([...sandbox.zones.keys()]).toEqual([ZONE, FREE_ZONE_ID, "b".repeat(32)]);
+    expect([...sandbox.zones.keys()]).toEqual([ZONE, FREE_ZONE_ID, ...FLEET_IDS, "b".repeat(32)]);
 
     const one = sandboxWith({ limits: { zones: 1 } });
     expect((await one.call("POST", `/zones/${ZONE}/ssl/certificate_packs/order`, ORDER)).status).toBe(200);

@@ -32,6 +32,11 @@ export interface ApiRequest {
   signal?: AbortSignal;
   /** Told before every wait (rate budget, 429, back-off), so the caller can show progress. */
   onWait?: (ms: number, reason: string) => void;
+  /**
+   * Fail at once (RateBudgetExhausted, or the 429) where the rate budget or a 429 would make the call wait:
+   * for work that stops and hands back a continuation rather than sleep out a rate window.
+   */
+  noRateWait?: boolean;
 }
 
 export interface ApiResponse<T = unknown> {
@@ -116,7 +121,11 @@ export class CloudflareClient {
     for (let attempt = 1; ; attempt++) {
       const canRetry = attempt < this.maxAttempts;
       try {
-        await this.limiter?.acquire(req.signal, req.onWait, this.maxRetryWaitMs - waitedMs);
+        await this.limiter?.acquire(
+          req.signal,
+          req.onWait,
+          req.noRateWait ? 0 : this.maxRetryWaitMs - waitedMs,
+        );
       } catch (error) {
         if (error instanceof RateBudgetExhausted) throw error;
         throw cancelled();
@@ -142,7 +151,7 @@ export class CloudflareClient {
       if (status === 429) {
         // Cloudflare did not process a rate-limited request, so any request may be sent again.
         const ms = retryAfter ?? this.backoff(attempt);
-        if (canRetry && affordable(ms)) {
+        if (canRetry && affordable(ms) && !req.noRateWait) {
           await wait(ms, "Cloudflare rate limit (HTTP 429)");
           continue;
         }

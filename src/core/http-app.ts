@@ -14,6 +14,7 @@ import { type Backend, endpointPath, type Route, routeTable } from "./http/route
 import { callerScope } from "./identity.js";
 import { serveLegacy } from "./legacy-http.js";
 import { type CallerScope, createServer } from "./server.js";
+import type { TaskStore } from "./tasks.js";
 
 export { MAX_BODY_BYTES } from "./http/body.js";
 export type { Backend } from "./http/routes.js";
@@ -47,6 +48,7 @@ interface Caller {
   scope: CallerScope;
   backend: Backend;
   readOnly: boolean;
+  tasks?: TaskStore;
 }
 
 export function createHttpApp(options: HttpAppOptions): HttpApp {
@@ -58,6 +60,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
       ...caller.scope,
       config: { ...caller.backend.config, readOnly: caller.readOnly },
       approvals: caller.backend.approvals ?? options.approvals,
+      tasks: caller.tasks,
     });
   };
   const onerror = (error: Error) => options.onError?.(error.message);
@@ -158,6 +161,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
       scope: await callerScope(credentials, backend.budgets, backend.client),
       backend,
       readOnly,
+      tasks: backend.tasksFor?.(credentials),
     };
     return withinDeadline(
       request,

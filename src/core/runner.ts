@@ -18,6 +18,9 @@ export interface RunnerDeps extends ConsentDeps {
   redactor: Redactor;
   sandbox: boolean;
   now: () => number;
+  sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** Overrides how long a wait may last in one call (see ToolContext.waitLimitMs). */
+  waitLimitMs?: number;
 }
 
 const SANDBOX_NOTE = "[sandbox] Simulated Cloudflare data: no real zone was read or changed.";
@@ -27,11 +30,12 @@ export async function runTool(
   rawArgs: unknown,
   ctx: ServerContext,
   deps: RunnerDeps,
+  inTask = false,
 ): Promise<CallToolResult | InputRequiredResult> {
   const progress = throttledProgress(ctx);
   try {
     const args = parseArguments(spec, rawArgs);
-    const toolCtx = contextFor(ctx, deps, progress.send);
+    const toolCtx = contextFor(ctx, deps, progress.send, inTask);
     if (spec.confirm) {
       const plan = await spec.confirm(args, toolCtx);
       if (plan !== undefined) {
@@ -48,7 +52,8 @@ export async function runTool(
         checked.error.issues.map((i) => `${i.path.join(".") || "result"}: ${i.message}`).join("; "),
       );
     }
-    const content: CallToolResult["content"] = [{ type: "text", text: JSON.stringify(clean) }];
+    const text = spec.text?.(clean as Record<string, unknown>) ?? JSON.stringify(clean);
+    const content: CallToolResult["content"] = [{ type: "text", text }];
     if (deps.sandbox) content.push({ type: "text", text: SANDBOX_NOTE });
     return { content, structuredContent: clean };
   } catch (error) {
@@ -102,13 +107,22 @@ function describeValue(value: unknown): string {
   return `${typeof value} ${String(value)}`;
 }
 
-function contextFor(ctx: ServerContext, deps: RunnerDeps, progress: ToolContext["progress"]): ToolContext {
+function contextFor(
+  ctx: ServerContext,
+  deps: RunnerDeps,
+  progress: ToolContext["progress"],
+  inTask: boolean,
+): ToolContext {
   const signal = ctx.mcpReq.signal;
   return {
     signal,
     now: deps.now,
+    credentialId: deps.credentialId,
+    inTask,
+    waitLimitMs: deps.waitLimitMs,
+    sleep: (ms) => deps.sleep(ms, signal),
     progress,
-    read: (endpoint, params, query) => {
+    read: (endpoint, params, query, options) => {
       const { method, path } = expandEndpoint(endpoint, params);
       return deps.client.request({
         method,
@@ -116,6 +130,7 @@ function contextFor(ctx: ServerContext, deps: RunnerDeps, progress: ToolContext[
         query,
         effect: "none",
         signal,
+        noRateWait: options?.noRateWait,
         onWait: (ms, reason) => void progress(0, undefined, `waiting ${Math.ceil(ms / 1000)} s: ${reason}`),
       });
     },

@@ -1,8 +1,15 @@
 // Builds an MCP server for one caller: its tools, prompts and instructions, bound to that caller's client,
 // redactor and approvals. No I/O here: entries own env, argv, stdio and sockets, and build one of these per
 // connection (stdio) or per request (HTTP).
-import { ProtocolError, ProtocolErrorCode, type Server } from "@modelcontextprotocol/server";
+import {
+  type CallToolResult,
+  type InputRequiredResult,
+  ProtocolError,
+  ProtocolErrorCode,
+  type Server,
+} from "@modelcontextprotocol/server";
 import type { CloudflareClient } from "../client/cloudflare.js";
+import { abortableSleep } from "../lib/sleep.js";
 import { MCP_APPS_EXTENSION } from "../tools/dashboard-link.js";
 import { TOOL_DEFINITIONS } from "../tools/listing.js";
 import type { ToolSpec } from "../tools/spec.js";
@@ -15,6 +22,8 @@ import { PROMPTS, renderPrompt } from "./prompts.js";
 import type { Redactor } from "./redact.js";
 import { runTool } from "./runner.js";
 import { zodSchemaValidator } from "./schema-validator.js";
+import { declaresTasks, serveTasks, startTask, taskFor } from "./task-calls.js";
+import type { TaskStore } from "./tasks.js";
 
 export interface ServerConfig {
   readOnly: boolean;
@@ -35,6 +44,10 @@ export interface ServerDeps extends CallerScope {
   approvals: ApprovalSigner;
   /** The clock tools read; the system clock unless a test pins it. */
   now?: () => number;
+  /** How tools wait between polls; a real timer unless a test moves its clock instead. */
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** Where long calls run as tasks, for clients that declare the tasks extension; none: always inline. */
+  tasks?: TaskStore;
 }
 
 /** How long a client may reuse tools/list on 2026-07-28. */
@@ -90,7 +103,9 @@ export function createServer(deps: ServerDeps): Server {
     elicitationOnly: config.elicitationOnly,
     sandbox: config.sandbox,
     now: deps.now ?? Date.now,
+    sleep: deps.sleep ?? abortableSleep,
   };
+  if (deps.tasks) serveTasks(server, deps.tasks, deps.credentialId);
 
   server.setRequestHandler("tools/list", () => ({ tools: listing }));
   server.setRequestHandler("tools/call", (request, ctx) => {
@@ -100,9 +115,16 @@ export function createServer(deps: ServerDeps): Server {
         `Unknown tool ${request.params.name}${config.readOnly ? " (the server runs read-only: only read tools exist)" : ""}`,
       );
     }
-    return specs().then((all) =>
-      runTool(all.get(request.params.name) as ToolSpec, request.params.arguments, ctx, runnerDeps),
-    );
+    return specs().then((all) => {
+      const spec = all.get(request.params.name) as ToolSpec;
+      const task = deps.tasks && declaresTasks(ctx) ? taskFor(spec, request.params.arguments) : undefined;
+      if (!deps.tasks || !task) return runTool(spec, request.params.arguments, ctx, runnerDeps);
+      // A task's handle, in place of the result: the SDK passes a tools/call resultType through as given.
+      const call = { tool: spec.name, args: request.params.arguments ?? {} };
+      return startTask(deps.tasks, deps.credentialId, ctx, task, call, (taskCtx) =>
+        runTool(spec, request.params.arguments, taskCtx, runnerDeps, true),
+      ) as unknown as Promise<CallToolResult | InputRequiredResult>;
+    });
   });
   server.setRequestHandler("prompts/list", () => ({
     prompts: PROMPTS.map(({ render: _, ...prompt }) => prompt),

@@ -4,6 +4,7 @@ import { createServer as createHttpServer, type IncomingMessage, type ServerResp
 import type { AddressInfo } from "node:net";
 import type { Config, HttpConfig } from "../config/index.js";
 import { createHttpApp, type HttpApp } from "../core/http-app.js";
+import { MemoryTaskStore } from "../core/tasks.js";
 import type { Logger } from "./log.js";
 import { sendWebResponse, toWebRequest } from "./node-request.js";
 import { nodeRuntime, SANDBOX_TOKEN } from "./shared.js";
@@ -71,6 +72,7 @@ export async function runHttp(
     server.listen({ port: http.port, host: http.host, backlog: 511 }, resolve);
   });
   const runtime = await nodeRuntime(config, log);
+  const tasks = new MemoryTaskStore();
   app = createHttpApp({
     config,
     client: runtime.client,
@@ -87,6 +89,8 @@ export async function runHttp(
     requestDeadlineMs: deadlineMs,
     maxInFlight: http.maxInFlight,
     onError: (message) => log.debug(message),
+    // Tasks live in this process's memory and end with it; the store keeps each credential's apart.
+    tasksFor: () => tasks,
   });
   const { port } = server.address() as AddressInfo;
   const base = `http://${hostname}:${port}`;

@@ -4,6 +4,7 @@ import { StdioServerTransport, serveStdio } from "@modelcontextprotocol/server/s
 import type { Config } from "../config/index.js";
 import { callerScope } from "../core/identity.js";
 import { createServer } from "../core/server.js";
+import { MemoryTaskStore } from "../core/tasks.js";
 import type { Logger } from "./log.js";
 import { nodeRuntime, SANDBOX_TOKEN } from "./shared.js";
 
@@ -30,7 +31,9 @@ export async function runStdio(
   const transport = new StdioServerTransport(process.stdin, process.stdout, {
     maxBufferSize: MAX_LINE_BYTES,
   });
-  const handle = serveStdio(() => createServer({ ...scope, config, approvals: runtime.approvals }), {
+  // One store for the connection's servers: a 2026-07-28 client may follow long calls as tasks.
+  const tasks = new MemoryTaskStore();
+  const handle = serveStdio(() => createServer({ ...scope, config, approvals: runtime.approvals, tasks }), {
     transport,
     onerror: (error) => {
       if (/buffer|exceed|too large|size/i.test(error.message)) {

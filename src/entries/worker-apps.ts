@@ -1,6 +1,7 @@
 // The MCP apps one Worker isolate serves, all built on the shared HTTP app: the API (each request carries its
 // caller's Cloudflare token, sent to Cloudflare with fetch) and the sandbox (no token; the simulated API runs
 // in this isolate's memory, bounded, and is reached without any network).
+import type { Credentials } from "../client/cloudflare.js";
 import { type RateBudget, RateBudgets } from "../client/rate-limit.js";
 import { fetchSender } from "../client/send-fetch.js";
 import type { Send } from "../client/sender.js";
@@ -11,6 +12,7 @@ import { createSandbox } from "../sandbox/handler.js";
 import { NAME, VERSION } from "../version.js";
 import { durableSpentNonces } from "./worker-nonces.js";
 import type { WorkerSettings } from "./worker-settings.js";
+import { DurableTaskStore, type SealKey, sealingKey } from "./worker-tasks.js";
 
 /** What serves MCP requests: the shared HTTP app, minus close (an isolate is never told it ends). */
 export interface McpApp {
@@ -41,6 +43,8 @@ export function buildWorkerApps(settings: WorkerSettings): WorkerApps {
     ),
     // Kept per credential, and per isolate (isolates share nothing); the settings table's default is Cloudflare's.
     budgets: new RateBudgets(rateBudget(settings.rateLimit)),
+    // The hosted sandbox below has none: its visitors share one credential, and its calls are answered inline.
+    tasksFor: tasksFor(settings),
   };
   // The simulated API is built with the first sandbox call, and lives in this isolate's memory.
   let simulated: ReturnType<typeof createSandbox> | undefined;
@@ -79,6 +83,17 @@ export function buildWorkerApps(settings: WorkerSettings): WorkerApps {
     maxInFlight: Number.POSITIVE_INFINITY,
   });
   return { mcp };
+}
+
+/** Each caller's tasks, in Durable Objects, with the caller's token sealed; none without the binding or key. */
+function tasksFor(settings: WorkerSettings) {
+  const { tasks, approvalKey } = settings;
+  if (!tasks || approvalKey === undefined) return undefined;
+  let key: Promise<SealKey> | undefined;
+  return (credentials: Credentials) => {
+    key ??= sealingKey(approvalKey);
+    return new DurableTaskStore(tasks, credentials, key);
+  };
 }
 
 function rateBudget(requests: number): RateBudget | null {

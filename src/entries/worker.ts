@@ -13,6 +13,8 @@ export type { McpApp, WorkerApps } from "./worker-apps.js";
 // The Durable Object class of wrangler.jsonc's SPENT_APPROVALS binding: workerd finds it among these exports.
 export { SpentApprovals } from "./worker-nonces.js";
 export type { WorkerEnv } from "./worker-settings.js";
+// The Durable Object class tasks live in (wrangler.jsonc binds it as TASKS).
+export { TaskObject } from "./worker-tasks.js";
 
 type Setup = { settings: WorkerSettings } | { problem: string };
 

@@ -1,4 +1,6 @@
 // The sandbox's world as it starts: the demo zone shows every interesting case, the second one lacks ACM.
+
+import { fleetZones } from "./seed-fleet.js";
 import {
   certificatesFor,
   DEMO_ZONE_ID,
@@ -13,7 +15,24 @@ import {
 
 const DAY = 86_400_000;
 
-/** The sandbox's world at `now`: the demo zone shows every interesting case, the second one lacks ACM. */
+export type SeedPack = Omit<Pack, "id" | "certificates"> & { key: string; issuedDaysAgo?: number };
+
+/** Adds a seeded pack to a zone, with certificates issued `issuedDaysAgo` days before `now` when given. */
+export function packAdder(now: number) {
+  return (zone: Zone, pack: SeedPack): Pack => {
+    const { key, issuedDaysAgo, ...rest } = pack;
+    const full: Pack = { id: idFor(zone.id, "pack", key), certificates: [], ...rest };
+    if (issuedDaysAgo !== undefined)
+      full.certificates = certificatesFor(zone, full, now - issuedDaysAgo * DAY);
+    zone.packs.set(full.id, full);
+    return full;
+  };
+}
+
+/**
+ * The sandbox's world at `now`: the demo zone shows every interesting case, the second one lacks ACM, and
+ * the rest make a small fleet (see seed-fleet.ts). example.com stays first.
+ */
 export function seedZones(now: number): Map<string, Zone> {
   const demo: Zone = {
     id: DEMO_ZONE_ID,
@@ -25,17 +44,7 @@ export function seedZones(now: number): Map<string, Zone> {
     automatic: { value: "auto", modified_on: iso(now - 30 * DAY) },
     packs: new Map(),
   };
-  const add = (
-    zone: Zone,
-    pack: Omit<Pack, "id" | "certificates"> & { key: string; issuedDaysAgo?: number },
-  ) => {
-    const { key, issuedDaysAgo, ...rest } = pack;
-    const full: Pack = { id: idFor(zone.id, "pack", key), certificates: [], ...rest };
-    if (issuedDaysAgo !== undefined)
-      full.certificates = certificatesFor(zone, full, now - issuedDaysAgo * DAY);
-    zone.packs.set(full.id, full);
-    return full;
-  };
+  const add = packAdder(now);
 
   add(demo, {
     key: "universal",
@@ -134,5 +143,5 @@ export function seedZones(now: number): Map<string, Zone> {
     certificate_authority: "lets_encrypt",
     issuedDaysAgo: 20,
   });
-  return new Map([demo, free].map((zone) => [zone.id, zone]));
+  return new Map([demo, free, ...fleetZones(now, add)].map((zone) => [zone.id, zone]));
 }

@@ -6,6 +6,9 @@ export const DEMO_ZONE_NAME = "example.com";
 export const FREE_ZONE_ID = "9b2c6a41d3e84f0a8c5e7d1f2a3b4c5d";
 export const FREE_ZONE_NAME = "example.net";
 
+/** The account every seeded zone belongs to, unless a zone names another. */
+export const DEFAULT_ACCOUNT = { id: "5c1f0a7e3b2d4c6e8f9a0b1c2d3e4f50", name: "Example Agency" };
+
 const DAY = 86_400_000;
 
 export interface Certificate {
@@ -49,6 +52,7 @@ export interface Zone {
   universal: boolean;
   automatic: { value: "auto" | "custom"; modified_on: string };
   packs: Map<string, Pack>;
+  account?: { id: string; name: string };
 }
 
 export const HAPPY_PATH = [

@@ -5,6 +5,7 @@ import type { RawPack } from "../triage/state.js";
 import { certificatePackId, confirm, hostname, validityDays, zoneId } from "./fields.js";
 import { asRecord, certificatePack, packSummary } from "./outputs.js";
 import { listAllPacks, MAX_LISTED, pageInfo, summarizePack } from "./pack-pages.js";
+import { MIN_POLL_MS, TASK_WAIT_MS, waitForPack } from "./pack-wait.js";
 import { defineTool } from "./spec.js";
 
 export type { RawPack } from "../triage/state.js";
@@ -85,9 +86,16 @@ export const certificatePackTools = [
     endpoint: "getCertificatePack",
     effect: "none",
     permission: "SSL and Certificates: Read",
-    input: z.strictObject({ zone_id: zoneId, certificate_pack_id: certificatePackId }),
+    input: z.strictObject({
+      zone_id: zoneId,
+      certificate_pack_id: certificatePackId,
+      wait: z.boolean().optional().describe("Wait until active or failed"),
+    }),
     hints: { notFound: PACK_NOT_FOUND },
     output: certificatePack,
+    request: () => ({}),
+    handler: (args, ctx) => (args.wait ? waitForPack(args, ctx) : Promise.resolve(undefined)),
+    asTask: (args) => (args.wait ? { maxRunMs: TASK_WAIT_MS, pollIntervalMs: MIN_POLL_MS } : undefined),
   }),
   defineTool({
     name: "order_certificate_pack",

@@ -9,16 +9,31 @@ export type Query = ApiRequest["query"];
 
 /** What a handler may use: reads (one at a time or in a small pool), progress, and the caller's cancellation. */
 export interface ToolContext {
-  /** A GET of `endpoint` with its path parameters from `params`; reads change nothing, so they are retried. */
+  /**
+   * A GET of `endpoint` with its path parameters from `params`; reads change nothing, so they are retried.
+   * `noRateWait`: fail at once where the rate budget or a 429 would make the read wait.
+   */
   read<T = unknown>(
     endpoint: ReadEndpoint,
     params: Record<string, string>,
     query?: Query,
+    options?: { noRateWait?: boolean },
   ): Promise<ApiResponse<T>>;
   progress(done: number, total: number | undefined, message: string): Promise<void>;
   signal: AbortSignal;
   /** The current time, from the server's clock (tests pin it). */
   now(): number;
+  /** A one-way digest of the caller's credential, to bind what the caller hands back (a continuation). */
+  credentialId: string;
+  /** Whether the call runs as a task, so it may take as long as its task allows rather than one request. */
+  inTask: boolean;
+  /**
+   * How long a wait may last in this call, where the host decides (a Durable Object polls once per alarm and
+   * keeps waiting across alarms); by default a day in a task, 90 s inline.
+   */
+  waitLimitMs?: number;
+  /** Waits `ms` or until the call is cancelled (tests pass a clock that moves at once). */
+  sleep(ms: number): Promise<void>;
 }
 
 /**
@@ -77,6 +92,16 @@ export interface ToolSpec<Input extends z.ZodObject = z.ZodObject> {
   hints?: ToolHints;
   /** Set on tools whose result the certificate dashboard (an MCP App) can show. */
   dashboard?: true;
+  /**
+   * The model-visible text of a result, where the JSON of the whole result would be too long to read (a
+   * fleet of zones); structuredContent still carries all of it. By default the JSON of the result.
+   */
+  text?: (result: Record<string, unknown>) => string | undefined;
+  /**
+   * Work that can take minutes or hours with these arguments: where the client declares the tasks extension,
+   * the call answers with a task that runs at most `maxRunMs`; elsewhere it runs inline, as ever.
+   */
+  asTask?: (args: z.output<Input>) => { maxRunMs: number; pollIntervalMs: number } | undefined;
 }
 
 /** Keeps each spec's own input type while the registry holds them side by side. */

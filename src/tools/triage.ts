@@ -1,10 +1,21 @@
 import { z } from "zod";
 import type { ReadEndpoint } from "../client/endpoints.js";
 import { CloudflareApiError } from "../client/errors.js";
+import { UsageError } from "../lib/failures.js";
+import { ContinuationRefused } from "../triage/continuation.js";
 import { type TriageState, triage } from "../triage/findings.js";
+import { fleetText } from "../triage/fleet.js";
 import { listAllPacks } from "./certificate-packs.js";
 import { hostname, zoneId } from "./fields.js";
 import { defineTool, type ToolContext } from "./spec.js";
+import { triageFleet } from "./triage-fleet.js";
+
+const accountId = z.string().regex(/^[0-9a-f]{32}$/, {
+  error: "must be an account id: 32 lowercase hex characters (the dashboard URL shows it)",
+});
+const namePart = z.string().regex(/^[A-Za-z0-9.-]{1,253}$/, {
+  error: "must be part of a zone name: letters, digits, dots and dashes",
+});
 
 /** Requests in flight at once: quick, and gentle on the user's rate budget. */
 const CONCURRENCY = 3;
@@ -32,7 +43,7 @@ async function inPool<T>(tasks: (() => Promise<T>)[], limit: number): Promise<T[
   return results;
 }
 
-async function gather(
+export async function gather(
   ctx: ToolContext,
   zone: string,
 ): Promise<Omit<TriageState, "now" | "horizonDays" | "hostFilter">> {
@@ -84,17 +95,21 @@ export const triageTools = [
     name: "triage_certificates",
     title: "Triage certificates",
     description:
-      "Start here for 'what is wrong with my certificates?': reads packs, validation, Universal SSL, Automatic SSL/TLS and quota, and returns findings by severity, each with the records to publish or the tool call to make.",
+      "Start here for 'what is wrong with my certificates?': reads packs, validation, Universal SSL, Automatic SSL/TLS and quota, and returns findings by severity, each with the records to publish or the tool call to make. Without zone_id: every zone, ranked.",
     kind: "read",
     idempotent: true,
-    endpoint: "listCertificatePacks",
+    // The fleet's first read; one zone reads its packs and settings (see gather).
+    endpoint: "listZones",
     effect: "none",
     permission: "SSL and Certificates: Read",
     dashboard: true,
     input: z.strictObject({
-      zone_id: zoneId,
+      zone_id: zoneId.optional().describe("Omit for every zone"),
       horizon_days: z.int().min(1).max(365).optional().describe("Expiry window, default 30"),
       hosts: z.array(hostname).min(1).max(50).optional().describe("Only these hosts"),
+      account_id: accountId.optional().describe("Fleet: this account's zones"),
+      name_contains: namePart.optional().describe("Fleet: names containing this"),
+      continue: z.string().max(4096).optional().describe("From a partial fleet answer"),
     }),
     output: z.looseObject({
       summary: z.string(),
@@ -108,7 +123,28 @@ export const triageTools = [
         }),
       ),
     }),
+    text: fleetText,
+    // A fleet takes seconds to minutes: a task where the client can follow one.
+    asTask: (args) =>
+      args.zone_id === undefined && !args.hosts ? { maxRunMs: 60 * 60_000, pollIntervalMs: 2000 } : undefined,
     handler: async (args, ctx) => {
+      if (args.zone_id === undefined) {
+        if (args.hosts)
+          throw new UsageError(
+            "hosts: needs zone_id (hosts belong to one zone); add zone_id or remove hosts",
+          );
+        try {
+          return await triageFleet(args, ctx);
+        } catch (error) {
+          throw error instanceof ContinuationRefused ? new UsageError(error.message) : error;
+        }
+      }
+      for (const field of ["account_id", "name_contains", "continue"] as const) {
+        if (args[field] !== undefined)
+          throw new UsageError(
+            `${field}: only for a fleet triage; remove it, or remove zone_id to triage every zone`,
+          );
+      }
       const state = await gather(ctx, args.zone_id);
       const report = triage({
         ...state,

@@ -24,6 +24,8 @@ export interface Verification {
 
 export interface TriageState {
   zoneId: string;
+  /** The zone's name, when the caller knows it (a fleet lists it): the apex, even with no pack on it. */
+  zoneName?: string;
   now: number;
   horizonDays: number;
   hostFilter?: string[];

@@ -19,7 +19,7 @@ export interface TriageView {
   readonly hosts: string[];
   /** Whether a serving pack covers a host. */
   servingCovers(host: string): boolean;
-  /** The zone apex, from every pack the API listed. */
+  /** The zone apex: the zone's name where known, else from every pack the API listed. */
   readonly apex: string | undefined;
 }
 
@@ -39,6 +39,6 @@ export function viewOf(state: TriageState): TriageView {
     serving,
     hosts: [...new Set([...packs.flatMap((p) => p.hosts ?? []), ...(filter ?? [])])].filter(relevant),
     servingCovers: coverageOf(serving),
-    apex: apexOf(state.packs.flatMap((p) => p.hosts ?? [])),
+    apex: state.zoneName ?? apexOf(state.packs.flatMap((p) => p.hosts ?? [])),
   };
 }

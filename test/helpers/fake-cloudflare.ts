@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { createSandbox, type SandboxOptions } from "../../src/sandbox/handler.js";
 import { readBody, requestFrom, writeResponse } from "../../src/sandbox/node.js";
-import type { Zone } from "../../src/sandbox/state.js";
+import { idFor, type Pack, type Zone } from "../../src/sandbox/state.js";
 
 export interface LoggedRequest {
   method: string;
@@ -60,6 +60,9 @@ export interface FakeCloudflare {
   url: string;
   log: LoggedRequest[];
   zones: Map<string, Zone>;
+  /** The most requests the fake was answering at once since it started or since `resetPeak`. */
+  peakInFlight(): number;
+  resetPeak(): void;
   inject(rule: FaultRule): void;
   clearFaults(): void;
   close(): Promise<void>;
@@ -164,6 +167,8 @@ export async function startFakeCloudflare(options: FakeOptions = {}): Promise<Fa
   const sandbox = createSandbox(sandboxOptions);
   const log: LoggedRequest[] = [];
   let faults: FaultRule[] = [];
+  let inFlight = 0;
+  let peak = 0;
 
   function takeFault(method: string, path: string): Fault | undefined {
     const rule = faults.find((r) => (!r.method || r.method === method) && (!r.path || path.includes(r.path)));
@@ -201,7 +206,10 @@ export async function startFakeCloudflare(options: FakeOptions = {}): Promise<Fa
       },
     };
     log.push(entry);
+    inFlight += 1;
+    peak = Math.max(peak, inFlight);
     res.on("close", () => {
+      inFlight -= 1;
       if (res.writableFinished) entry.status = res.statusCode;
       else entry.abandoned = true;
     });
@@ -223,6 +231,10 @@ export async function startFakeCloudflare(options: FakeOptions = {}): Promise<Fa
     url: `http://${host}:${address.port}${sandbox.basePath}`,
     log,
     zones: sandbox.zones,
+    peakInFlight: () => peak,
+    resetPeak: () => {
+      peak = inFlight;
+    },
     inject: (rule) => {
       faults.push({ ...rule });
     },
@@ -235,4 +247,92 @@ export async function startFakeCloudflare(options: FakeOptions = {}): Promise<Fa
         server.close(() => resolve());
       }),
   };
+}
+
+/** The kinds of problem `plantFleet` plants, in turn, in every `every`-th zone. */
+export const PLANTED = [
+  "expiring",
+  "validation_timed_out",
+  "universal_off",
+  "stuck",
+  "issuance_timed_out",
+] as const;
+
+/**
+ * Adds `count` zones (`z0000.fleet.example`…) to the fake, each with an active Universal pack; `problems` of
+ * them, spread evenly, get one of PLANTED in turn. Answers the ids of the planted zones by kind.
+ */
+export function plantFleet(
+  fake: Pick<FakeCloudflare, "zones">,
+  count: number,
+  problems: number,
+  now: number,
+): { ids: string[]; problemIds: Map<string, (typeof PLANTED)[number]> } {
+  const DAY = 86_400_000;
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const every = problems > 0 ? Math.floor(count / problems) : Number.POSITIVE_INFINITY;
+  const ids: string[] = [];
+  const problemIds = new Map<string, (typeof PLANTED)[number]>();
+  for (let i = 0; i < count; i++) {
+    const name = `z${String(i).padStart(4, "0")}.fleet.example`;
+    const id = idFor("fleet", name);
+    const cert = (daysLeft: number, hosts: string[]) => [
+      {
+        id: idFor(id, "cert", String(daysLeft)),
+        hosts,
+        status: "active",
+        issuer: "GoogleTrustServices",
+        signature: "ECDSAWithSHA256",
+        expires_on: iso(now + daysLeft * DAY),
+        uploaded_on: iso(now - 30 * DAY),
+        modified_on: iso(now - 30 * DAY),
+        bundle_method: "ubiquitous",
+      },
+    ];
+    const zone: Zone = {
+      id,
+      name,
+      plan: "Pro",
+      acm: true,
+      quota: 5,
+      universal: true,
+      automatic: { value: "auto", modified_on: iso(now - 90 * DAY) },
+      packs: new Map(),
+    };
+    const universalHosts = [name, `*.${name}`];
+    const kind =
+      i % every === 0 && problemIds.size < problems ? PLANTED[problemIds.size % PLANTED.length] : undefined;
+    if (kind !== "universal_off") {
+      zone.packs.set(idFor(id, "universal"), {
+        id: idFor(id, "universal"),
+        type: "universal",
+        status: "active",
+        hosts: universalHosts,
+        validation_method: "txt",
+        validity_days: 90,
+        certificate_authority: "google",
+        certificates: cert(60, universalHosts),
+      });
+    } else zone.universal = false;
+    const advanced = (status: string, certificates: Pack["certificates"] = []) =>
+      zone.packs.set(idFor(id, "advanced"), {
+        id: idFor(id, "advanced"),
+        type: "advanced",
+        status,
+        hosts: [`shop.${name}`, `a.shop.${name}`],
+        validation_method: "txt",
+        validity_days: 90,
+        certificate_authority: "lets_encrypt",
+        certificates,
+        ...(status === "pending_validation" ? { stuck: true } : {}),
+      });
+    if (kind === "expiring") advanced("active", cert(5, [`shop.${name}`, `a.shop.${name}`]));
+    if (kind === "validation_timed_out") advanced("validation_timed_out");
+    if (kind === "stuck") advanced("pending_validation");
+    if (kind === "issuance_timed_out") advanced("issuance_timed_out");
+    if (kind) problemIds.set(id, kind);
+    fake.zones.set(id, zone);
+    ids.push(id);
+  }
+  return { ids, problemIds };
 }

@@ -6,6 +6,7 @@ import type { RateBudgets } from "../../client/rate-limit.js";
 import type { ApprovalSigner } from "../approval.js";
 import type { ClientSettings } from "../identity.js";
 import type { ServerConfig } from "../server.js";
+import type { TaskStore } from "../tasks.js";
 
 /** What the calls of one endpoint reach, and on whose budget. */
 export interface Backend {
@@ -16,6 +17,8 @@ export interface Backend {
   sandbox?: { credentials: Credentials };
   /** Signs and checks this endpoint's approvals when they must not act anywhere else (the hosted sandbox). */
   approvals?: ApprovalSigner;
+  /** Where a caller's long calls run as tasks, for clients that declare the tasks extension; none: inline. */
+  tasksFor?: (credentials: Credentials) => TaskStore | undefined;
 }
 
 export interface Route {
