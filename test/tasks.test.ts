@@ -33,8 +33,10 @@ describe("a fleet triage as a task", () => {
   it("the server declares the extension; a tasks-capable client gets a task and, through tasks/get, the whole result", async () => {
     const tasks = await connectTasksClient(server.url, TOKEN);
     try {
+      // Tasks beside the MCP Apps extension (the dashboard), which every server declares.
       expect(tasks.client.getServerCapabilities()?.extensions).toEqual({
         "io.modelcontextprotocol/tasks": {},
+        "io.modelcontextprotocol/ui": {},
       });
       const execution = await tasks.session.callTool("triage_certificates", {});
       expect(execution.kind).toBe("task");

@@ -74,8 +74,10 @@ describe("tasks on the Worker", () => {
     fake = installFakeCloudflare();
     const tasks = await connectTasksClient(URL_MCP, TOKEN, workerFetch(createWorker(), withTasks()));
     try {
+      // Tasks beside the MCP Apps extension (the dashboard), which every server declares.
       expect(tasks.client.getServerCapabilities()?.extensions).toEqual({
         "io.modelcontextprotocol/tasks": {},
+        "io.modelcontextprotocol/ui": {},
       });
       const execution = await tasks.session.callTool("triage_certificates", {});
       expect(execution.kind).toBe("task");
