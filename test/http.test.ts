@@ -483,9 +483,7 @@ describe("SIGTERM", () => {
         (r) => r.text(),
         (error: Error) => `failed: ${error.message}`,
       );
-      for (let i = 0; i < 100 && drainFake.log.length < 2; i++)
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      expect(drainFake.log).toHaveLength(2);
+      await vi.waitFor(() => expect(drainFake.log).toHaveLength(2), { timeout: 10_000 });
 
       const stoppedAt = performance.now();
       const exits: string[] = [];
@@ -497,10 +495,13 @@ describe("SIGTERM", () => {
         exits.push("slow");
         return code;
       });
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      // A new connection is refused once SIGTERM arrived.
-      await expect(rawRequest(quick.url, { headers: AUTH, body: JSON.stringify(LIST) })).rejects.toThrow(
-        /ECONNREFUSED|ECONNRESET|socket hang up/,
+      // A new connection is refused once SIGTERM arrived (the signal's handling takes a moment).
+      await vi.waitFor(
+        () =>
+          expect(rawRequest(quick.url, { headers: AUTH, body: JSON.stringify(LIST) })).rejects.toThrow(
+            /ECONNREFUSED|ECONNRESET|socket hang up/,
+          ),
+        { timeout: 5000, interval: 100 },
       );
 
       // The call in flight finishes with its answer, then the process ends by itself: while the other one
