@@ -168,7 +168,7 @@ describe("a misbehaving API, across every tool", () => {
         }
         // No wait beyond the configured ones: the call's requests at most one timeout and one back-off each,
         // three times over, and two seconds for the plan, its approval and the MCP round trips, all of which
-        // take milliseconds on an idle machine. Measured: at most about 1.1 s (four timed-out attempts).
+        // take milliseconds on an idle machine.
         const mostItMayTake = h.fake.log.length * (TIMEOUT_MS + Math.max(...BACKOFF_MS));
         expect(took).toBeLessThan(3 * mostItMayTake + 2000);
         const text = textOf(result);
