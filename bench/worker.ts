@@ -1,12 +1,14 @@
 // npm run bench:worker: the Worker as `wrangler dev` runs it on this machine, against a local fake Cloudflare
 // API on 127.0.0.1. Measures the bundle (as `npm run worker:size` builds it), a cold start (spawn to ready, then
-// the first requests of a fresh isolate), and tools/call latency through the Worker for both protocol eras,
+// the first requests of a fresh isolate), the deployed bundle's top-level evaluation (in Node, what an isolate runs
+// before its first request), and tools/call latency through the Worker for both protocol eras,
 // next to the Node HTTP server and a direct request to the same fake. Loopback only; every process it starts
 // is stopped before it exits. Writes bench/results/worker.json.
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import {
   Client as ModernClient,
   StreamableHTTPClientTransport as ModernTransport,
@@ -21,6 +23,7 @@ const quick = process.argv.includes("--quick");
 const CALLS = quick ? 100 : 400;
 const WARMUP = 30;
 const COLD_RUNS = quick ? 2 : 5;
+const EVALUATION_RUNS = quick ? 5 : 15;
 const TOKEN = "bench-token-0123456789abcdef";
 const ZONE = DEMO_ZONE_ID;
 const TOOL = { name: "get_universal_ssl_settings", arguments: { zone_id: ZONE } };
@@ -95,6 +98,51 @@ function startNodeHttp(apiBase: string) {
   return startServer(args, { CLOUDFLARE_BASE_URL: apiBase }, "stderr", /(http:\/\/127\.0\.0\.1:\d+)\/mcp/);
 }
 
+/** The one import the deployed bundle keeps, `cloudflare:workers`, stood in for by empty classes. */
+const LOADER = `export async function resolve(specifier, context, next) {
+  if (specifier !== "cloudflare:workers") return next(specifier, context);
+  return { shortCircuit: true, url: "data:text/javascript,export class WorkerEntrypoint {} export class DurableObject {} export const env = {};" };
+}`;
+
+/**
+ * Builds the bundle as `wrangler deploy` would and imports it in fresh Node processes: the milliseconds its
+ * top level takes (module evaluation, as an isolate's start), one figure per process.
+ */
+function bundleEvaluation(runs: number): number[] {
+  const dir = mkdtempSync(join(tmpdir(), "bench-worker-bundle-"));
+  try {
+    const env = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...QUIET_WRANGLER };
+    const out = join(dir, "out");
+    const built = spawnSync(process.execPath, [WRANGLER, "deploy", "--dry-run", "--outdir", out], {
+      env,
+      encoding: "utf8",
+      timeout: 120_000,
+    });
+    if (built.status !== 0)
+      throw new Error(`wrangler deploy --dry-run failed:\n${built.stdout}${built.stderr}`);
+    writeFileSync(join(dir, "loader.mjs"), LOADER);
+    const loader = pathToFileURL(join(dir, "loader.mjs")).href;
+    writeFileSync(
+      join(dir, "register.mjs"),
+      `import { register } from "node:module";\nregister("${loader}");\n`,
+    );
+    const bundle = JSON.stringify(pathToFileURL(join(out, "worker.js")).href);
+    const script = `const t = performance.now(); await import(${bundle}); console.log("evaluated-ms", performance.now() - t);`;
+    const register = pathToFileURL(join(dir, "register.mjs")).href;
+    return Array.from({ length: runs }, () => {
+      const run = spawnSync(process.execPath, ["--import", register, "--input-type=module", "-e", script], {
+        encoding: "utf8",
+        timeout: 60_000,
+      });
+      const ms = /evaluated-ms ([\d.]+)/.exec(run.stdout)?.[1];
+      if (!ms) throw new Error(`the bundle did not load:\n${run.stdout}${run.stderr}`);
+      return Number(ms);
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 const headers = { authorization: `Bearer ${TOKEN}` };
 
 async function timed(fn: () => Promise<unknown>): Promise<number> {
@@ -164,6 +212,7 @@ try {
   const sizeLine = /worker bundle: ([\d.]+) KiB raw, ([\d.]+) KiB gzipped/.exec(size.stdout);
   if (!sizeLine) throw new Error(`worker:size printed no sizes:\n${size.stdout}${size.stderr}`);
   const bundle = { rawKiB: Number(sizeLine[1]), gzipKiB: Number(sizeLine[2]) };
+  const evaluation = bundleEvaluation(EVALUATION_RUNS);
 
   // Cold: a fresh `wrangler dev` each run; the first initialize and the first tools/call are the isolate's first.
   const cold: { readyMs: number; firstInitialize: number; firstCall: number; secondCall: number }[] = [];
@@ -201,7 +250,10 @@ try {
   perCall["direct fetch to the fake"] = await series(async () => (await fetch(direct, { headers })).json());
 
   const median = (pick: (c: (typeof cold)[number]) => number) => round(percentile(cold.map(pick), 50));
-  console.log(`\nWorker bundle: ${bundle.rawKiB} KiB raw, ${bundle.gzipKiB} KiB gzipped\n`);
+  console.log(`\nWorker bundle: ${bundle.rawKiB} KiB raw, ${bundle.gzipKiB} KiB gzipped`);
+  console.log(
+    `Its top level, evaluated in Node (${EVALUATION_RUNS} fresh processes): median ${round(percentile(evaluation, 50))} ms, fastest ${round(Math.min(...evaluation))} ms\n`,
+  );
   console.log(`Cold start, ${COLD_RUNS} runs of a fresh wrangler dev (median ms)`);
   console.log(
     table([
@@ -236,6 +288,7 @@ try {
         cpus: cpus().length,
         calls: CALLS,
         bundle,
+        evaluationMs: evaluation.map((ms) => round(ms)),
         cold,
         perCall: Object.fromEntries(Object.entries(perCall).map(([name, times]) => [name, stats(times)])),
       },

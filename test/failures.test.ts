@@ -1,6 +1,6 @@
 // How the server behaves when the API misbehaves: what is retried, what is never sent twice, and what the
 // model is told to do next. Faults come from the fake over a real socket.
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import {
   EMAIL,
   type Harness,
@@ -238,12 +238,12 @@ describe("cancellation", () => {
     h.fake.inject({ fault: { kind: "delay", ms: 3000 }, path: "/quota" });
     const controller = new AbortController();
     const pending = h.call("get_certificate_pack_quota", { zone_id: ZONE }, { signal: controller.signal });
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await vi.waitFor(() => expect(h.fake.log).toHaveLength(1), { timeout: 10_000 });
     controller.abort();
     await expect(pending).rejects.toThrow();
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // The fake sees the hang-up a moment after the client made it; its answer was due only after 3 s.
+    await vi.waitFor(() => expect(h.fake.log[0]?.abandoned).toBe(true), { timeout: 5000 });
     expect(h.fake.log).toHaveLength(1);
-    expect(h.fake.log[0]?.abandoned).toBe(true);
     // The server keeps serving.
     expect((await h.call("get_universal_ssl_settings", { zone_id: ZONE })).structuredContent).toEqual({
       enabled: true,

@@ -2,7 +2,7 @@
 // zone; a large zone kept compact; progress and cancellation. Plus find_zone and the workflow prompts.
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { encode } from "gpt-tokenizer/encoding/o200k_base";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import type { Pack } from "../src/sandbox/state.js";
 import type { Finding, TriageReport } from "../src/triage/findings.js";
 import {
@@ -336,11 +336,12 @@ describe("progress and cancellation", () => {
     h.fake.inject({ fault: { kind: "delay", ms: 3000 }, path: "/ssl/verification" });
     const controller = new AbortController();
     const pending = h.call("triage_certificates", { zone_id: ZONE }, { signal: controller.signal });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    const verification = () => h.fake.log.find((r) => r.path.endsWith("/ssl/verification"));
+    await vi.waitFor(() => expect(verification()).toBeDefined(), { timeout: 10_000 });
     controller.abort();
     await expect(pending).rejects.toThrow();
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(h.fake.log.find((r) => r.path.endsWith("/ssl/verification"))?.abandoned).toBe(true);
+    // The fake sees the hang-up a moment after the client made it; its answer was due only after 3 s.
+    await vi.waitFor(() => expect(verification()?.abandoned).toBe(true), { timeout: 2000 });
     const countAfter = h.fake.log.length;
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(h.fake.log.length).toBe(countAfter);

@@ -2,9 +2,9 @@
 // without throwing. The workers test pool bundles differently, so a module-order fault of the real bundle
 // (a lazily imported part sharing a library with the eager part) shows only here or once deployed.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 
@@ -67,3 +67,70 @@ describe("the Worker bundle wrangler deploys", () => {
     expect(loaded.stdout.trim()).toBe(expected.join(","));
   });
 });
+
+const SRC = join(ROOT, "src");
+/** Value imports and re-exports of a relative path: what a bundle evaluates before the importer itself. */
+const STATIC_IMPORT =
+  /^\s*(?:import|export)(?!\s+type\b)[^"';]*?from\s+["'](\.[^"']+)["']|^\s*import\s+["'](\.[^"']+)["']/gm;
+
+/** The src/ files `file` imports statically (relative to src/). */
+function staticImports(file: string): string[] {
+  const code = readFileSync(join(SRC, file), "utf8");
+  return [...code.matchAll(STATIC_IMPORT)].map(([, from, bare]) =>
+    relative(SRC, resolve(dirname(join(SRC, file)), (from ?? bare) as string)).replace(/\.js$/, ".ts"),
+  );
+}
+
+/** Every src/ file the Worker's start evaluates: its entry and what that imports statically, transitively. */
+function evaluatedAtStart(entry: string): Set<string> {
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    for (const target of staticImports(file)) visit(target);
+  };
+  visit(entry);
+  return seen;
+}
+
+describe("what the Worker evaluates when an isolate starts", () => {
+  it("no tool spec: their zod schemas are built with the first tool call, by the registry's dynamic import", () => {
+    const eager = evaluatedAtStart("entries/worker.ts");
+    // The walk itself reaches the shared app and the consent page, so an empty answer below means something.
+    expect(eager).toContain("core/server.ts");
+    expect(eager).toContain("oauth/authorize.ts");
+    const specFiles = ["tools/registry.ts", ...staticImports("tools/registry.ts")];
+    expect(specFiles).toContain("tools/certificate-packs.ts");
+    expect(specFiles.filter((file) => eager.has(file))).toEqual([]);
+  });
+
+  it("src/ reaches zod through the entry the MCP SDK imports", () => {
+    // In a one-file bundle the dynamically imported registry and everything it imports, zod included, run
+    // lazily (esbuild's __esm wrappers), and an eager importer calls a wrapper's init first. The SDK imports
+    // "zod/v4", a side-effect-free re-export module: outside the lazy part, esbuild drops it and binds the
+    // SDK straight to zod's wrapped modules without their init, so the SDK's first z.lazy() at the isolate's
+    // start throws "is not a constructor". When src/ imports "zod/v4" too, that module is itself lazy and
+    // the SDK calls its init.
+    const sdk = readFileSync(
+      join(ROOT, "node_modules/@modelcontextprotocol/server/dist", sdkChunkWithZod()),
+      "utf8",
+    );
+    expect(sdk).toMatch(/from "zod\/v4"/);
+    const elsewhere: string[] = [];
+    for (const file of readdirSync(SRC, { recursive: true, encoding: "utf8" })) {
+      if (!file.endsWith(".ts")) continue;
+      for (const [, from] of readFileSync(join(SRC, file), "utf8").matchAll(/from\s+["'](zod[^"']*)["']/g))
+        if (from !== "zod/v4") elsewhere.push(`${file}: ${from}`);
+    }
+    expect(elsewhere).toEqual([]);
+  });
+});
+
+function sdkChunkWithZod(): string {
+  const dist = join(ROOT, "node_modules/@modelcontextprotocol/server/dist");
+  const found = readdirSync(dist).find(
+    (file) => file.endsWith(".mjs") && /from "zod/.test(readFileSync(join(dist, file), "utf8")),
+  );
+  if (!found) throw new Error("no chunk of @modelcontextprotocol/server imports zod");
+  return found;
+}

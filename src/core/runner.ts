@@ -1,7 +1,7 @@
 // What every tool does: check the arguments, obtain approval where needed, expand the endpoint, call the
 // client, shape the result, and turn any failure into a tool result.
 import type { CallToolResult, InputRequiredResult, ServerContext } from "@modelcontextprotocol/server";
-import type { z } from "zod";
+import type { z } from "zod/v4";
 import type { CloudflareClient } from "../client/cloudflare.js";
 import { expandEndpoint } from "../client/routes.js";
 import { UnexpectedAnswer, UsageError } from "../lib/failures.js";

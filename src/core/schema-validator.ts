@@ -1,7 +1,7 @@
 // Checks the answers a client gives to elicitation against the schema we asked with. zod is already loaded,
 // so this replaces the SDK's default (ajv), which would add about 20 ms to every start (BENCHMARKS.md).
 import type { JsonSchemaType, JsonSchemaValidator, jsonSchemaValidator } from "@modelcontextprotocol/server";
-import { z } from "zod";
+import { z } from "zod/v4";
 
 export const zodSchemaValidator: jsonSchemaValidator = {
   getValidator<T>(schema: JsonSchemaType): JsonSchemaValidator<T> {

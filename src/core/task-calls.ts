@@ -10,7 +10,7 @@ import {
   type Server,
   type ServerContext,
 } from "@modelcontextprotocol/server";
-import { z } from "zod";
+import { z } from "zod/v4";
 import type { ToolSpec } from "../tools/spec.js";
 import {
   TASKS_EXTENSION,

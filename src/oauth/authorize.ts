@@ -9,7 +9,7 @@ import {
   CimdFetchError,
   type ConsentDescription,
 } from "@cloudflare/workers-oauth-provider";
-import { toolsFor } from "../tools/registry.js";
+import { TOOL_DEFINITIONS } from "../tools/listing.js";
 import { identifyToken, zonesReached } from "./cloudflare-token.js";
 import { type ConsentForm, connectedBody, consentBody } from "./consent-view.js";
 import { csrfFor, csrfMatches } from "./csrf.js";
@@ -125,7 +125,11 @@ async function submitConsent(
       accountId: verified.accountId,
       zones,
       readOnly: grant.readOnly,
-      tools: toolsFor({ readOnly: grant.readOnly }).map((tool) => tool.name),
+      // Named from the generated listing, filtered as tools/list filters it: the registry would build every
+      // tool spec's schemas when the isolate starts, for a page that needs only their names.
+      tools: TOOL_DEFINITIONS.filter((tool) => !grant.readOnly || tool.annotations.readOnlyHint).map(
+        (tool) => tool.name,
+      ),
       revokePage: `${canonicalOrigin(new URL(request.url))}${REVOKE_PATH}`,
     });
     return htmlPage("Connected", body, { headers: approved.headers });

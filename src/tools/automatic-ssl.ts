@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "zod/v4";
 import { zoneId } from "./fields.js";
 import { automaticMode } from "./outputs.js";
 import { defineTool } from "./spec.js";

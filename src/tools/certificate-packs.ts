@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "zod/v4";
 import { UsageError } from "../lib/failures.js";
 import { PlanText, quoteApiText } from "../lib/text.js";
 import type { RawPack } from "../triage/state.js";

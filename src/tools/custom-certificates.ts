@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "zod/v4";
 import { apiInteger, PlanText, quoteApiText } from "../lib/text.js";
 import { listAllPacks } from "./certificate-packs.js";
 import { confirm, customCertificateId, zoneId } from "./fields.js";

@@ -1,6 +1,6 @@
 // A spec as MCP lists it: name, description, JSON Schemas and the four hints. Computed when the listing is
 // generated (src/tools/listing.generated.json), not at start-up; tests compare the two.
-import { z } from "zod";
+import { z } from "zod/v4";
 import { DASHBOARD_TOOL_META } from "./dashboard-link.js";
 import { annotationsFor, type ToolSpec } from "./spec.js";
 

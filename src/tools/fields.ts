@@ -1,5 +1,5 @@
 // Input fields shared by many tools. Each error message names the fix, since a model reads it and retries.
-import { z } from "zod";
+import { z } from "zod/v4";
 
 export const zoneId = z.string().regex(/^[0-9a-f]{32}$/, {
   error:

@@ -1,6 +1,6 @@
 // Output schemas. They name the fields an agent relies on and stay open (loose, optional) so that every
 // answer the official contract allows, including fields added later, passes validation.
-import { z } from "zod";
+import { z } from "zod/v4";
 
 const str = z.string().optional();
 const strings = z.array(z.string()).optional();

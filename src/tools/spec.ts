@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type { z } from "zod/v4";
 import type { ApiRequest, ApiResponse, Effect } from "../client/cloudflare.js";
 import type { EndpointName, ReadEndpoint } from "../client/endpoints.js";
 

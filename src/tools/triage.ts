@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "zod/v4";
 import type { ReadEndpoint } from "../client/endpoints.js";
 import { CloudflareApiError } from "../client/errors.js";
 import { UsageError } from "../lib/failures.js";

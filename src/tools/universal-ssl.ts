@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "zod/v4";
 import { PlanText, quoteApiText } from "../lib/text.js";
 import { listAllPacks, type RawPack } from "./certificate-packs.js";
 import { confirm, zoneId } from "./fields.js";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "zod/v4";
 import { PACK_NOT_FOUND } from "./certificate-packs.js";
 import { certificatePackId, zoneId } from "./fields.js";
 import { asRecord } from "./outputs.js";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "zod/v4";
 import { hostname } from "./fields.js";
 import { defineTool } from "./spec.js";
 

@@ -177,6 +177,41 @@ describe("what the user chose is what the app gets", () => {
   });
 });
 
+describe("the page after consent", () => {
+  it("names exactly the tools the app then lists, for either access", async () => {
+    for (const access of ["read-only", "read-write"]) {
+      const app = new ChatApp(oauthWorker().call);
+      await app.register();
+      const { verifier, challenge } = await pkce();
+      const url = app.authorizeUrl({ challenge, method: "S256" });
+      const page = await (await app.browser.open(url)).text();
+      const form = {
+        handle: hiddenField(page, "handle"),
+        csrf: hiddenField(page, "csrf"),
+        decision: "approve",
+      };
+      const summary = await (
+        await app.browser.post(url, { ...form, cloudflare_token: USER_TOKEN, access })
+      ).text();
+      const toolsLine = /<p class="note">Tools: (.*?)\.<\/p>/.exec(summary)?.[1] ?? "";
+      const named = [...toolsLine.matchAll(/<code>([^<]+)<\/code>/g)].map((match) => match[1]);
+      const code = new URL(continueLink(summary)).searchParams.get("code") ?? "";
+      const exchanged = await app.token({
+        grant_type: "authorization_code",
+        code,
+        redirect_uri: REDIRECT_URI,
+        code_verifier: verifier,
+      });
+      const client = await app.mcp(((await exchanged.json()) as { access_token: string }).access_token);
+      const listed = (await client.listTools()).tools.map((tool) => tool.name);
+      await client.close();
+      expect(named.length).toBeGreaterThan(0);
+      expect([...named].sort()).toEqual([...listed].sort());
+      expect(named.includes("delete_certificate_pack")).toBe(access === "read-write");
+    }
+  });
+});
+
 describe("the token stays out of everything but the grant and the calls to Cloudflare", () => {
   it("no response header or body, no URL and no log line carries it", async () => {
     const logged: string[] = [];
