@@ -1,6 +1,56 @@
-// The bin. It only turns on Node's compile cache (Node 22.1 and later) before the server's code loads, so a
-// second start reads compiled code instead of compiling it again; everything else is in entries/main.ts.
+// The bin, built as a small CommonJS file of its own (scripts/build.mjs): a plain stdio start answers the
+// session's opening from the generated listing (entries/front.ts) before the SDK and zod load, which is most of
+// the time a start takes (BENCHMARKS.md). Everything else, and everything after the opening, is the ES module
+// bundle that entries/main.ts starts.
 import module from "node:module";
+import { parseInvocation } from "./config/parse.js";
+import { advertised } from "./core/advertised.js";
+import { type Handover, serveOpening } from "./entries/front.js";
+import { NAME } from "./version.js";
 
-(module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
-await import("./entries/main.js");
+/** The bundle's main module, relative to this file; the build names it. */
+declare const MAIN_MODULE: string;
+/** Quiet time after the opening's answers before the SDK loads anyway, so the first call does not wait for it. */
+const IDLE_MS = 50;
+
+// Node's compile cache (22.1 and later) lets a later start read compiled code instead of compiling it again. It
+// is written at a clean exit, and clients usually kill a stdio server: so it is also flushed once answers are out.
+const compileCache = module as { enableCompileCache?: () => unknown; flushCompileCache?: () => void };
+compileCache.enableCompileCache?.();
+
+const quit = (error: unknown) => {
+  process.stderr.write(`${NAME}: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+};
+
+function run(handover?: Handover) {
+  (import(MAIN_MODULE) as Promise<typeof import("./entries/main.js")>)
+    .then(({ main }) => main(handover))
+    .then(() => compileCache.flushCompileCache?.())
+    .catch(quit);
+}
+
+/** The configuration when this start is a plain stdio server; anything else (and any error) is main's. */
+function stdioConfig() {
+  try {
+    const invocation = parseInvocation(process.argv.slice(2), process.env);
+    if (invocation.kind === "run" && !invocation.config.http && !invocation.config.debug)
+      return invocation.config;
+  } catch {}
+  return undefined;
+}
+
+const config = stdioConfig();
+if (config) {
+  // A client gone mid-write must not crash the process with EPIPE; once main runs, it says how to stop.
+  const clientGone = () => process.exit(0);
+  process.stdout.on("error", clientGone);
+  serveOpening(advertised(config), process.stdin, process.stdout, {
+    idleMs: IDLE_MS,
+    onAnswered: () => compileCache.flushCompileCache?.(),
+    onHandover: (handover) => {
+      process.stdout.off("error", clientGone);
+      run(handover);
+    },
+  });
+} else run();

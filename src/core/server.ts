@@ -3,11 +3,9 @@
 // connection (stdio) or per request (HTTP).
 import { ProtocolError, ProtocolErrorCode, Server } from "@modelcontextprotocol/server";
 import type { CloudflareClient } from "../client/cloudflare.js";
-import { TOOL_DEFINITIONS } from "../tools/listing.js";
 import type { ToolSpec } from "../tools/spec.js";
-import { NAME, VERSION } from "../version.js";
+import { advertised } from "./advertised.js";
 import type { ApprovalSigner } from "./approval.js";
-import { instructionsFor } from "./instructions.js";
 import { PROMPTS, renderPrompt } from "./prompts.js";
 import type { Redactor } from "./redact.js";
 import { runTool } from "./runner.js";
@@ -46,16 +44,13 @@ function specs(): Promise<Map<string, ToolSpec>> {
 
 export function createServer(deps: ServerDeps): Server {
   const { config } = deps;
-  const listing = TOOL_DEFINITIONS.filter((d) => !config.readOnly || d.annotations.readOnlyHint);
-  const listed = new Set(listing.map((d) => d.name));
-  const server = new Server(
-    { name: NAME, version: VERSION, title: "Cloudflare SSL/TLS" },
-    {
-      capabilities: { tools: {}, prompts: {} },
-      instructions: instructionsFor(config),
-      jsonSchemaValidator: zodSchemaValidator,
-    },
-  );
+  const face = advertised(config);
+  const listed = new Set(face.tools.map((d) => d.name));
+  const server = new Server(face.serverInfo, {
+    capabilities: face.capabilities,
+    instructions: face.instructions,
+    jsonSchemaValidator: zodSchemaValidator,
+  });
   const runnerDeps = {
     ...deps,
     server,
@@ -64,7 +59,7 @@ export function createServer(deps: ServerDeps): Server {
     now: deps.now ?? Date.now,
   };
 
-  server.setRequestHandler("tools/list", () => ({ tools: listing }));
+  server.setRequestHandler("tools/list", () => ({ tools: face.tools }));
   server.setRequestHandler("tools/call", (request, ctx) => {
     if (!listed.has(request.params.name)) {
       throw new ProtocolError(
@@ -76,9 +71,7 @@ export function createServer(deps: ServerDeps): Server {
       runTool(all.get(request.params.name) as ToolSpec, request.params.arguments, ctx, runnerDeps),
     );
   });
-  server.setRequestHandler("prompts/list", () => ({
-    prompts: PROMPTS.map(({ render: _, ...prompt }) => prompt),
-  }));
+  server.setRequestHandler("prompts/list", () => ({ prompts: face.prompts }));
   server.setRequestHandler("prompts/get", (request) => {
     const spec = PROMPTS.find((p) => p.name === request.params.name);
     if (!spec)

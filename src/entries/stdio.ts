@@ -1,9 +1,11 @@
 // The local server: one MCP connection over stdin/stdout, for one caller (the credentials in the
 // environment). Over-long or broken input ends the process with a message, never silently.
+import type { JSONRPCMessage } from "@modelcontextprotocol/server";
 import { StdioServerTransport, serveStdio } from "@modelcontextprotocol/server/stdio";
 import type { Config } from "../config/index.js";
 import { callerScope } from "../core/identity.js";
 import { createServer } from "../core/server.js";
+import type { Handover } from "./front.js";
 import type { Logger } from "./log.js";
 import { nodeRuntime, SANDBOX_TOKEN } from "./shared.js";
 
@@ -15,6 +17,7 @@ export async function runStdio(
   log: Logger,
   onStop: (stop: () => Promise<void>) => void,
   fail: (why: string) => void,
+  handover?: Handover,
 ) {
   const runtime = await nodeRuntime(config, log);
   if (!config.sandbox && !config.credentials) {
@@ -27,9 +30,11 @@ export async function runStdio(
     runtime.budgets,
     runtime.client,
   );
-  const transport = new StdioServerTransport(process.stdin, process.stdout, {
-    maxBufferSize: MAX_LINE_BYTES,
-  });
+  const transport = handover
+    ? new TakingOver(handover.replayed)
+    : new StdioServerTransport(process.stdin, process.stdout, { maxBufferSize: MAX_LINE_BYTES });
+  // What the front answered is read again first, so the SDK server holds the state it set; then the rest.
+  if (handover) process.stdin.unshift(Buffer.concat([Buffer.from(handover.replay), handover.unread]));
   const handle = serveStdio(() => createServer({ ...scope, config, approvals: runtime.approvals }), {
     transport,
     onerror: (error) => {
@@ -39,9 +44,25 @@ export async function runStdio(
       }
     },
   });
+  // The front paused stdin to hold what came after; the transport reads it from here on.
+  if (handover) process.stdin.resume();
   const stop = async () => {
     await handle.close().catch(() => {});
     await runtime.close();
   };
   onStop(stop);
+}
+
+/** The stdio transport, dropping the answers to the front's replayed messages: the client has them already. */
+class TakingOver extends StdioServerTransport {
+  constructor(private readonly replayed: Set<string>) {
+    super(process.stdin, process.stdout, { maxBufferSize: MAX_LINE_BYTES });
+  }
+
+  override send(message: JSONRPCMessage): Promise<void> {
+    const answer = !("method" in message) && "id" in message;
+    if (answer && typeof message.id === "string" && this.replayed.delete(message.id))
+      return Promise.resolve();
+    return super.send(message);
+  }
 }
