@@ -23,34 +23,48 @@ const quit = (error: unknown) => {
   process.exit(1);
 };
 
-function run(handover?: Handover) {
+/** `release` runs just before main, which then says what a signal or a closed stdout does. */
+function run(handover?: Handover, release = () => {}) {
   (import(MAIN_MODULE) as Promise<typeof import("./entries/main.js")>)
-    .then(({ main }) => main(handover))
+    .then(({ main }) => {
+      release();
+      return main(handover);
+    })
     .then(() => compileCache.flushCompileCache?.())
     .catch(quit);
 }
 
-/** The configuration when this start is a plain stdio server; anything else (and any error) is main's. */
-function stdioConfig() {
+/**
+ * The configuration when this start is a plain stdio server; anything else (and any error) is main's. The
+ * sandbox starts its simulated API at start-up and says where, and --debug logs from the first message.
+ */
+function plainStdio() {
   try {
     const invocation = parseInvocation(process.argv.slice(2), process.env);
-    if (invocation.kind === "run" && !invocation.config.http && !invocation.config.debug)
-      return invocation.config;
-  } catch {}
-  return undefined;
+    if (invocation.kind !== "run") return undefined;
+    const { config } = invocation;
+    return config.http || config.sandbox || config.debug ? undefined : config;
+  } catch {
+    return undefined;
+  }
 }
 
-const config = stdioConfig();
+const config = plainStdio();
 if (config) {
-  // A client gone mid-write must not crash the process with EPIPE; once main runs, it says how to stop.
-  const clientGone = () => process.exit(0);
-  process.stdout.on("error", clientGone);
+  // Until main runs, nothing is open but stdin and stdout: a client gone mid-write (EPIPE) or a signal to
+  // stop ends the process at once, cleanly. Main says how to stop from then on.
+  const stop = () => process.exit(0);
+  process.stdout.on("error", stop);
+  process.on("SIGTERM", stop);
+  process.on("SIGINT", stop);
   serveOpening(advertised(config), process.stdin, process.stdout, {
     idleMs: IDLE_MS,
     onAnswered: () => compileCache.flushCompileCache?.(),
-    onHandover: (handover) => {
-      process.stdout.off("error", clientGone);
-      run(handover);
-    },
+    onHandover: (handover) =>
+      run(handover, () => {
+        process.stdout.off("error", stop);
+        process.off("SIGTERM", stop);
+        process.off("SIGINT", stop);
+      }),
   });
 } else run();

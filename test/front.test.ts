@@ -4,7 +4,7 @@
 // outputs must be the same lines. Nothing here names what the answers hold, so a new capability, tool or
 // protocol version cannot make the two drift without this failing.
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SUPPORTED_PROTOCOL_VERSIONS } from "@modelcontextprotocol/server";
@@ -65,7 +65,11 @@ const SESSIONS: Session[] = [
     steps: [...opening(version), request(3, "prompts/list"), request("p", "ping"), request(4, "ping", {})],
   })),
   { name: "read-only", args: ["--read-only"], steps: [...opening("2025-11-25"), request(3, "prompts/list")] },
-  { name: "sandbox", args: ["--sandbox"], steps: [...opening("2025-03-26"), request(3, "prompts/list")] },
+  {
+    name: "sandbox (the SDK serves it from the start)",
+    args: ["--sandbox"],
+    steps: [...opening("2025-03-26"), request(3, "prompts/list")],
+  },
   { name: "a protocol version that is not a string", steps: opening(20250618) },
   { name: "initialize without params", steps: [request(1, "initialize"), request(2, "tools/list")] },
   {
@@ -344,5 +348,78 @@ describe("the bin's opening answers are the SDK's, byte for byte", () => {
     expect(sdk.length, "the SDK answered").toBeGreaterThan(0);
     // Answers to different requests may come in either order from the SDK (its handlers are async).
     expect([...front].sort()).toEqual([...sdk].sort());
+  });
+});
+
+describe("the bin before the SDK loads", () => {
+  const start = (entry = CLI) => {
+    const child = spawn(process.execPath, ["--import", SEAL, entry], {
+      env: { PATH: process.env.PATH ?? "" },
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      out += chunk.toString("utf8");
+    });
+    child.stderr.on("data", (chunk: Buffer) => {
+      err += chunk.toString("utf8");
+    });
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    const lines = () =>
+      out
+        .split("\n")
+        .filter(Boolean)
+        .map((line) => JSON.parse(line));
+    const answer = (id: number) =>
+      new Promise<Record<string, unknown>>((resolve, reject) => {
+        const check = () => {
+          const found = lines().find((m) => m.id === id);
+          if (found) resolve(found);
+        };
+        child.stdout.on("data", check);
+        child.on("exit", () => reject(new Error(`exited before answering ${id}: ${err}`)));
+        check();
+      });
+    const send = (...messages: object[]) =>
+      child.stdin.write(messages.map((m) => `${JSON.stringify(m)}\n`).join(""));
+    return { child, send, answer, exited, stderr: () => err };
+  };
+
+  it("answers the opening with no bundle beside it to load", async () => {
+    // Only the bin: the SDK cannot load, so whatever is answered, the bin answered alone.
+    const dir = mkdtempSync(join(tmpdir(), "front-alone-"));
+    try {
+      copyFileSync(CLI, join(dir, "cli.js"));
+      copyFileSync(join(CLI, "..", "package.json"), join(dir, "package.json"));
+      const server = start(join(dir, "cli.js"));
+      server.send(init(), initialized, request(2, "tools/list"), request(3, "prompts/list"));
+      expect(await server.answer(1)).toMatchObject({
+        result: { serverInfo: { name: "cloudflare-ssl-mcp" } },
+      });
+      expect(((await server.answer(2)).result as { tools: unknown[] }).tools.length).toBeGreaterThan(0);
+      expect(await server.answer(3)).toHaveProperty("result.prompts");
+      // Once idle it loads the SDK, which is not there: that is an error, said on stderr.
+      expect(await server.exited).toBe(1);
+      expect(server.stderr()).toMatch(/cloudflare-ssl-mcp: .*chunks\/main-/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("ends cleanly on SIGTERM", async () => {
+    const server = start();
+    server.send(init());
+    await server.answer(1);
+    server.child.kill("SIGTERM");
+    expect(await server.exited).toBe(0);
+  });
+
+  it("ends by itself when the client closes stdin", async () => {
+    const server = start();
+    server.send(init());
+    await server.answer(1);
+    server.child.stdin.end();
+    expect(await server.exited).toBe(0);
   });
 });
