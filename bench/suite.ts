@@ -47,6 +47,8 @@ async function unbundledBuild(): Promise<string> {
     platform: "node",
     target: "node20",
     supported: { "import-attributes": true },
+    // The bin names the module it loads after the opening; the build of the bundle sets it (scripts/build.mjs).
+    define: { MAIN_MODULE: JSON.stringify("./entries/main.js") },
     logLevel: "warning",
   });
   // Not bundled, the generated listing is read as a file beside its module.
