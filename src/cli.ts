@@ -13,8 +13,9 @@ declare const MAIN_MODULE: string;
 /** Quiet time after the opening's answers before the SDK loads anyway, so the first call does not wait for it. */
 const IDLE_MS = 50;
 
-// Node's compile cache (22.1 and later) lets a later start read compiled code instead of compiling it again. It
-// is written at a clean exit, and clients usually kill a stdio server: so it is also flushed once answers are out.
+// Node's compile cache (22.1 and later) lets a later start read the bundle's compiled code instead of compiling
+// it again. Node writes it at a clean exit, and clients usually kill a stdio server: so it is flushed as soon as
+// the bundle has loaded and serves, which is after the opening's answers are out.
 const compileCache = module as { enableCompileCache?: () => unknown; flushCompileCache?: () => void };
 compileCache.enableCompileCache?.();
 
@@ -59,7 +60,6 @@ if (config) {
   process.on("SIGINT", stop);
   serveOpening(advertised(config), process.stdin, process.stdout, {
     idleMs: IDLE_MS,
-    onAnswered: () => compileCache.flushCompileCache?.(),
     onHandover: (handover) =>
       run(handover, () => {
         process.stdout.off("error", stop);

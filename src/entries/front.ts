@@ -27,8 +27,6 @@ interface Input {
 }
 
 export interface FrontOptions {
-  /** Called once, after the first answers are written. */
-  onAnswered?: () => void;
   /** Called once, when the SDK must take over: for a message the front does not answer, or once idle. */
   onHandover: (handover: Handover) => void;
   /** Quiet time after an answer before handing over anyway, so that the first real call finds the SDK loaded. */
@@ -59,7 +57,6 @@ export function serveOpening(
   let era: "legacy" | "modern" | undefined;
   const answered: Message[] = [];
   let done = false;
-  let announced = false;
   let idle: ReturnType<typeof setTimeout> | undefined;
 
   const handOver = () => {
@@ -88,10 +85,6 @@ export function serveOpening(
       out += reply;
     }
     if (out) output.write(out);
-    if (out && !announced) {
-      announced = true;
-      options.onAnswered?.();
-    }
     if (pending.indexOf(10) !== -1 || pending.length > MAX_PENDING_BYTES) return handOver();
     clearTimeout(idle);
     if (answered.length) {
