@@ -50,14 +50,16 @@ export async function connect(args: string[], env: Record<string, string>) {
 
 /**
  * Milliseconds from spawn to the initialize answer and to the tools/list answer, writing both requests at
- * once as a client does. With `call`, that tools/call is written as soon as tools/list is answered, and `call`
- * is the milliseconds from then to its answer: the first real call after a start.
+ * once as a client does. With `call`, that tools/call is written `callDelayMs` after tools/list is answered (0:
+ * at once; a client usually takes longer, for its model to pick a tool), and `call` is the milliseconds from
+ * writing it to its answer: the first real call after a start.
  */
 export function coldStart(
   command: string,
   args: string[],
   env: Record<string, string>,
   call?: { name: string; arguments: Record<string, unknown> },
+  callDelayMs = 0,
 ): Promise<{ initialize: number; list: number; call: number }> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
@@ -68,6 +70,7 @@ export function coldStart(
     let buffer = "";
     let initialize = 0;
     let list = 0;
+    let called = 0;
     const send = (m: unknown) => child.stdin?.write(`${JSON.stringify(m)}\n`);
     const done = (callMs: number) => {
       child.kill();
@@ -79,9 +82,12 @@ export function coldStart(
       if (!list && buffer.includes('"id":2')) {
         list = performance.now() - started;
         if (!call) return done(0);
-        send({ jsonrpc: "2.0", id: 3, method: "tools/call", params: call });
+        setTimeout(() => {
+          called = performance.now();
+          send({ jsonrpc: "2.0", id: 3, method: "tools/call", params: call });
+        }, callDelayMs);
       }
-      if (list && call && buffer.includes('"id":3')) done(performance.now() - started - list);
+      if (called && buffer.includes('"id":3')) done(performance.now() - called);
     });
     child.on("error", reject);
     child.on("exit", (code) =>
