@@ -2,6 +2,7 @@
 // session's opening from the generated listing (entries/front.ts) before the SDK and zod load, which is most of
 // the time a start takes (BENCHMARKS.md). Everything else, and everything after the opening, is the ES module
 // bundle that entries/main.ts starts.
+import { writeSync } from "node:fs";
 import module from "node:module";
 import { parseInvocation } from "./config/parse.js";
 import { advertised } from "./core/advertised.js";
@@ -50,21 +51,41 @@ function plainStdio() {
   }
 }
 
+/**
+ * Writes the opening's answers straight to file descriptor 1: creating process.stdout (a stream over the pipe)
+ * is a measurable part of a start, and main creates it anyway, after the opening. Node makes stdout pipes
+ * blocking; should this one not be, the rest goes through process.stdout, which waits for the pipe.
+ */
+function writeOut(text: string) {
+  const bytes = Buffer.from(text);
+  let offset = 0;
+  try {
+    while (offset < bytes.length) offset += writeSync(1, bytes, offset);
+  } catch (error) {
+    if ((error as { code?: string }).code === "EAGAIN")
+      return void process.stdout.write(bytes.subarray(offset));
+    process.exit(0); // EPIPE and the like: the client is gone
+  }
+}
+
 const config = plainStdio();
 if (config) {
-  // Until main runs, nothing is open but stdin and stdout: a client gone mid-write (EPIPE) or a signal to
-  // stop ends the process at once, cleanly. Main says how to stop from then on.
+  // Until main runs, nothing is open but stdin and stdout: a signal to stop ends the process at once, cleanly.
+  // Main says what a signal does from then on.
   const stop = () => process.exit(0);
-  process.stdout.on("error", stop);
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);
-  serveOpening(advertised(config), process.stdin, process.stdout, {
-    idleMs: IDLE_MS,
-    onHandover: (handover) =>
-      run(handover, () => {
-        process.stdout.off("error", stop);
-        process.off("SIGTERM", stop);
-        process.off("SIGINT", stop);
-      }),
-  });
+  serveOpening(
+    advertised(config),
+    process.stdin,
+    { write: writeOut },
+    {
+      idleMs: IDLE_MS,
+      onHandover: (handover) =>
+        run(handover, () => {
+          process.off("SIGTERM", stop);
+          process.off("SIGINT", stop);
+        }),
+    },
+  );
 } else run();
