@@ -16,8 +16,10 @@ import { CLI, coldStart, connect, inFlight, memoryOf, percentile, round, table, 
 const TOKEN = "bench-token";
 const ZONE = DEMO_ZONE_ID;
 const quick = process.argv.includes("--quick");
-/** --only startup (or tokens, overhead, size, scale, memory, http) runs one section. */
-const only = process.argv[process.argv.indexOf("--only") + 1];
+const option = (name: string) =>
+  process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined;
+/** --only startup (or tokens, overhead, size, scale, memory, http) runs one section; --runs N sets start-up's runs. */
+const only = option("--only");
 const wanted = (name: string) => !process.argv.includes("--only") || only === name;
 const report: Record<string, unknown> = {
   date: new Date().toISOString(),
@@ -61,7 +63,7 @@ const CALL_DELAY_MS = 500;
 
 async function startup(fake: FakeCloudflare) {
   section("Cold start: spawn to initialize answer and to tools/list answer (ms)");
-  const runs = quick ? 5 : 15;
+  const runs = Number(option("--runs") ?? (quick ? 5 : 15));
   const unbundled = await unbundledBuild();
   const env = { CLOUDFLARE_API_TOKEN: TOKEN, CLOUDFLARE_BASE_URL: "http://127.0.0.1:9/client/v4" };
   const samples: Record<string, { initialize: number[]; list: number[] }> = {
