@@ -4,26 +4,24 @@
 // answers before anything else. The answers are the SDK's, byte for byte (test/front.test.ts compares them);
 // whatever the front is not sure it answers exactly as the SDK would, it hands over with everything after it,
 // unread, so the SDK answers it.
+import { PassThrough, type Readable } from "node:stream";
 import type { Advertised } from "../core/advertised.js";
 
 /** What the SDK server needs to take the stream over as if it had read it from the start. */
 export interface Handover {
   /**
-   * The messages the front answered, in order, as lines to read first: the SDK server then holds the session
-   * state they set (negotiated version, client capabilities, the era). Requests among them carry ids of
+   * What the SDK reads in place of stdin: first the messages the front answered, so that the SDK server holds
+   * the state they set (negotiated version, client capabilities, the era), then every byte from the first
+   * message the front did not answer on, as it comes. Requests among the replayed messages carry ids of
    * their own, in `replayed`, whose answers are to be dropped: the client has had them.
    */
-  replay: string;
+  input: Readable;
   replayed: Set<string>;
-  /** The bytes read but not answered, from the first message the front did not answer. */
-  unread: Uint8Array;
-}
-
-interface Input {
-  on(event: "data", listener: (chunk: Uint8Array) => void): unknown;
-  off(event: "data", listener: (chunk: Uint8Array) => void): unknown;
-  pause(): unknown;
-  readonly readableEnded?: boolean;
+  /**
+   * To call once the SDK reads `input`. Only then may `input` end after stdin did, and a turn of the event
+   * loop later, as when the SDK reads stdin itself: what a client wrote before closing stdin is read first.
+   */
+  reading(): void;
 }
 
 export interface FrontOptions {
@@ -49,7 +47,7 @@ type Message = { jsonrpc: "2.0"; id?: string | number; method: string; params?: 
 
 export function serveOpening(
   face: Advertised,
-  input: Input,
+  input: Readable,
   output: { write(text: string): unknown },
   options: FrontOptions,
 ) {
@@ -64,15 +62,31 @@ export function serveOpening(
     done = true;
     clearTimeout(idle);
     input.off("data", onData);
-    input.pause();
     const replayed = new Set<string>();
-    const lines = answered.map((message, index) => {
-      if (message.id === undefined) return JSON.stringify(message);
-      const id = `${REPLAY_ID}${index}`;
-      replayed.add(id);
-      return JSON.stringify({ ...message, id });
+    const relay = new PassThrough();
+    for (const [index, message] of answered.entries()) {
+      const id = message.id === undefined ? undefined : `${REPLAY_ID}${index}`;
+      if (id) replayed.add(id);
+      relay.write(`${JSON.stringify(id ? { ...message, id } : message)}\n`);
+    }
+    if (pending.length) relay.write(pending);
+    input.on("data", (chunk: Uint8Array) => relay.write(chunk));
+    input.on("error", (error: Error) => relay.destroy(error));
+    let ended = false;
+    let reading = false;
+    const end = () => setImmediate(() => relay.end());
+    input.on("end", () => {
+      ended = true;
+      if (reading) end();
     });
-    options.onHandover({ replay: lines.map((l) => `${l}\n`).join(""), replayed, unread: pending });
+    options.onHandover({
+      input: relay,
+      replayed,
+      reading: () => {
+        reading = true;
+        if (ended) end();
+      },
+    });
   };
 
   function onData(chunk: Uint8Array) {

@@ -40,7 +40,10 @@ export async function main(handover?: Handover): Promise<void> {
       config.http ? 12_000 : 2000,
     ).unref();
     await stop?.();
-    if (!config.http) process.stdin.destroy();
+    if (!config.http) {
+      process.stdin.destroy();
+      handover?.input.destroy();
+    }
   };
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
   process.on("SIGINT", () => void shutdown("SIGINT"));
@@ -51,8 +54,10 @@ export async function main(handover?: Handover): Promise<void> {
     const { runHttp } = await import("./node-http.js");
     await runHttp(config, config.http, log, register);
   } else {
-    process.stdin.on("end", () => void shutdown("stdin closed"));
-    process.stdin.on("close", () => void shutdown("stdin closed"));
+    // After the front (cli.ts), its relay stands for stdin: it ends once what came before stdin's end is read.
+    const stdin = handover?.input ?? process.stdin;
+    stdin.on("end", () => void shutdown("stdin closed"));
+    stdin.on("close", () => void shutdown("stdin closed"));
     // A client gone mid-write must not crash the process with EPIPE.
     process.stdout.on("error", () => void shutdown("stdout closed"));
     const { runStdio } = await import("./stdio.js");

@@ -31,10 +31,8 @@ export async function runStdio(
     runtime.client,
   );
   const transport = handover
-    ? new TakingOver(handover.replayed)
+    ? new TakingOver(handover)
     : new StdioServerTransport(process.stdin, process.stdout, { maxBufferSize: MAX_LINE_BYTES });
-  // What the front answered is read again first, so the SDK server holds the state it set; then the rest.
-  if (handover) process.stdin.unshift(Buffer.concat([Buffer.from(handover.replay), handover.unread]));
   const handle = serveStdio(() => createServer({ ...scope, config, approvals: runtime.approvals }), {
     transport,
     onerror: (error) => {
@@ -44,8 +42,7 @@ export async function runStdio(
       }
     },
   });
-  // The front paused stdin to hold what came after; the transport reads it from here on.
-  if (handover) process.stdin.resume();
+  handover?.reading();
   const stop = async () => {
     await handle.close().catch(() => {});
     await runtime.close();
@@ -53,10 +50,16 @@ export async function runStdio(
   onStop(stop);
 }
 
-/** The stdio transport, dropping the answers to the front's replayed messages: the client has them already. */
+/**
+ * The stdio transport on the front's relay of stdin (entries/front.ts), dropping the answers to the messages
+ * the front replays: the client has them already.
+ */
 class TakingOver extends StdioServerTransport {
-  constructor(private readonly replayed: Set<string>) {
-    super(process.stdin, process.stdout, { maxBufferSize: MAX_LINE_BYTES });
+  private readonly replayed: Set<string>;
+
+  constructor(handover: Handover) {
+    super(handover.input, process.stdout, { maxBufferSize: MAX_LINE_BYTES });
+    this.replayed = handover.replayed;
   }
 
   override send(message: JSONRPCMessage): Promise<void> {
