@@ -165,6 +165,16 @@ const SESSIONS: Session[] = [
     waitFor: '"method":"elicitation/create"',
   },
   {
+    // Longer than the front holds before handing over: the SDK gets the line's first part from the front and
+    // the rest from stdin.
+    name: "a line longer than the front holds",
+    steps: [
+      init(),
+      request(2, "prompts/get", { name: "triage_zone", arguments: { zone: "z".repeat(400_000) } }),
+      request(3, "tools/list"),
+    ],
+  },
+  {
     // What the SDK answers before it sees stdin end, the bin answers too: the call to an unknown prompt is
     // answered at once, without waiting for anything.
     name: "a client that closes stdin as soon as it has written",
