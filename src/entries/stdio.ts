@@ -48,6 +48,9 @@ export async function runStdio(
     await runtime.close();
   };
   onStop(stop);
+  // After the front, the opening is answered and the client is choosing a tool: what its first call needs (the
+  // tool specs, undici) loads now rather than in that call, and is in the compile cache cli.ts flushes next.
+  if (handover) await Promise.all([import("../tools/registry.js"), import("undici")]);
 }
 
 /**
