@@ -312,8 +312,12 @@ async function run(session: Session, entry: string): Promise<string[]> {
     changed();
   });
   const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
+  // Complete lines only: a long answer arrives in pieces.
   const answered = (id: unknown) =>
-    out.split("\n").some((line) => line && !("method" in JSON.parse(line)) && JSON.parse(line).id === id);
+    out
+      .split("\n")
+      .slice(0, -1)
+      .some((line) => line && !("method" in JSON.parse(line)) && JSON.parse(line).id === id);
   const until = (ready: () => boolean) =>
     new Promise<void>((resolve, reject) => {
       const check = () => {
@@ -395,6 +399,7 @@ describe("the bin before the SDK loads", () => {
     const lines = () =>
       out
         .split("\n")
+        .slice(0, -1)
         .filter(Boolean)
         .map((line) => JSON.parse(line));
     const answer = (id: number) =>
