@@ -61,7 +61,7 @@ try {
   for (let i = 0; i < runs + 2; i++) {
     const b = await coldStart(bin, [], env);
     const n = await coldStart("npx", ["--prefix", app, "--no-install", "cloudflare-ssl-mcp"], env);
-    const node = await timeProcess(process.execPath, ["-e", ""]);
+    const node = await timeProcess(process.execPath, ["-e", ""], env);
     if (i < 2) continue;
     installed.push(b.list);
     viaNpx.push(n.list);

@@ -19,8 +19,10 @@ import { CLI, coldStart, connect, inFlight, memoryOf, percentile, round, table, 
 const TOKEN = "bench-token";
 const ZONE = DEMO_ZONE_ID;
 const quick = process.argv.includes("--quick");
-/** --only startup (or tokens, overhead, size, scale, memory, deadlines, redact, http, flood, fleet) runs one section. */
-const only = process.argv[process.argv.indexOf("--only") + 1];
+const option = (name: string) =>
+  process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined;
+/** --only startup (or tokens, overhead, size, scale, memory, deadlines, redact, http, flood, fleet) runs one section; --runs N sets start-up's runs. */
+const only = option("--only");
 const wanted = (name: string) => !process.argv.includes("--only") || only === name;
 const report: Record<string, unknown> = {
   date: new Date().toISOString(),
@@ -50,6 +52,8 @@ async function unbundledBuild(): Promise<string> {
     platform: "node",
     target: "node20",
     supported: { "import-attributes": true },
+    // The bin names the module it loads after the opening; the build of the bundle sets it (scripts/build.mjs).
+    define: { MAIN_MODULE: JSON.stringify("./entries/main.js") },
     logLevel: "warning",
   });
   // Not bundled, the generated listing is read as a file beside its module.
@@ -57,67 +61,100 @@ async function unbundledBuild(): Promise<string> {
   return "bench/.out/unbundled/cli.js";
 }
 
-async function startup() {
+/** A client's pause between the tool list and its first call, for the model to pick a tool. */
+const CALL_DELAY_MS = 500;
+
+async function startup(fake: FakeCloudflare) {
   section("Cold start: spawn to initialize answer and to tools/list answer (ms)");
-  const runs = quick ? 5 : 15;
-  const unbundled = await unbundledBuild();
-  const env = { CLOUDFLARE_API_TOKEN: TOKEN, CLOUDFLARE_BASE_URL: "http://127.0.0.1:9/client/v4" };
-  const samples: Record<string, { initialize: number[]; list: number[] }> = {
-    bundle: { initialize: [], list: [] },
-    unbundled: { initialize: [], list: [] },
+  const runs = Number(option("--runs") ?? (quick ? 5 : 15));
+  // --baseline path/to/another/dist/cli.js adds that build as a variant, measured alike: a before and after.
+  const baseline = option("--baseline");
+  const servers: Record<string, string> = {
+    bundle: CLI,
+    unbundled: await unbundledBuild(),
+    ...(baseline && { [`baseline (${baseline})`]: baseline }),
   };
+  const called = [CLI, ...(baseline ? [baseline] : [])];
+  const env = { CLOUDFLARE_API_TOKEN: TOKEN, CLOUDFLARE_BASE_URL: "http://127.0.0.1:9/client/v4" };
+  const callEnv = { CLOUDFLARE_API_TOKEN: TOKEN, CLOUDFLARE_BASE_URL: fake.url };
+  const call = { name: "get_universal_ssl_settings", arguments: { zone_id: ZONE } };
+  const samples = new Map(
+    Object.keys(servers).map((name) => [name, { initialize: [] as number[], list: [] as number[] }]),
+  );
+  const calls = new Map(called.map((cli) => [cli, { atOnce: [] as number[], later: [] as number[] }]));
   const bare: number[] = [];
-  // Interleaved, so that a busy moment of the machine touches every variant alike.
+  // Interleaved, so that a busy moment of the machine touches every variant alike. Bare Node runs with the
+  // same binary and the same environment as the server (bench/lib.ts).
   for (let i = 0; i < runs + 2; i++) {
-    const b = await coldStart(process.execPath, [CLI], env);
-    const u = await coldStart(process.execPath, [unbundled], env);
-    const n = await timeProcess(process.execPath, ["-e", ""]);
-    if (i < 2) continue; // warm the file cache
-    samples.bundle?.initialize.push(b.initialize);
-    samples.bundle?.list.push(b.list);
-    samples.unbundled?.initialize.push(u.initialize);
-    samples.unbundled?.list.push(u.list);
-    bare.push(n);
+    const warmUp = i < 2; // warm the file cache
+    for (const [name, cli] of Object.entries(servers)) {
+      const r = await coldStart(process.execPath, [cli], env);
+      if (warmUp) continue;
+      samples.get(name)?.initialize.push(r.initialize);
+      samples.get(name)?.list.push(r.list);
+    }
+    for (const cli of called) {
+      const atOnce = await coldStart(process.execPath, [cli, "--rate-limit", "0"], callEnv, call);
+      const later = await coldStart(
+        process.execPath,
+        [cli, "--rate-limit", "0"],
+        callEnv,
+        call,
+        CALL_DELAY_MS,
+      );
+      if (warmUp) continue;
+      calls.get(cli)?.atOnce.push(atOnce.call);
+      calls.get(cli)?.later.push(later.call);
+    }
+    const n = await timeProcess(process.execPath, ["-e", ""], env);
+    if (!warmUp) bare.push(n);
   }
+  const figures = (values: number[]) => ({
+    p50: round(percentile(values, 50)),
+    p10: round(percentile(values, 10)),
+    p90: round(percentile(values, 90)),
+  });
   const bareMedian = percentile(bare, 50);
   const rows: (string | number)[][] = [
     ["variant", "initialize p50", "tools/list p50", "p10", "p90", "× bare node"],
   ];
-  const result: Record<string, unknown> = {
-    runs,
-    bareNodeMs: {
-      p50: round(bareMedian),
-      p10: round(percentile(bare, 10)),
-      p90: round(percentile(bare, 90)),
-    },
-  };
-  for (const [name, s] of Object.entries(samples)) {
-    const list50 = percentile(s.list, 50);
+  const result: Record<string, unknown> = { runs, bareNodeMs: figures(bare) };
+  for (const [name, s] of samples) {
+    const list = figures(s.list);
     rows.push([
       name,
       round(percentile(s.initialize, 50)),
-      round(list50),
-      round(percentile(s.list, 10)),
-      round(percentile(s.list, 90)),
-      round(list50 / bareMedian),
+      list.p50,
+      list.p10,
+      list.p90,
+      round(list.p50 / bareMedian),
     ]);
     result[name] = {
       initializeP50: round(percentile(s.initialize, 50)),
-      listP50: round(list50),
-      listP10: round(percentile(s.list, 10)),
-      listP90: round(percentile(s.list, 90)),
-      ratioToBareNode: round(list50 / bareMedian),
+      listP50: list.p50,
+      listP10: list.p10,
+      listP90: list.p90,
+      ratioToBareNode: round(list.p50 / bareMedian),
     };
   }
-  rows.push([
-    'node -e "" (exit)',
-    "",
-    round(bareMedian),
-    round(percentile(bare, 10)),
-    round(percentile(bare, 90)),
-    1,
-  ]);
+  const b = figures(bare);
+  rows.push(['node -e "" (exit)', "", b.p50, b.p10, b.p90, 1]);
   console.log(table(rows));
+  const callRows: (string | number)[][] = [
+    [`first tools/call (${call.name}), from writing it to its answer`, "p50", "p10", "p90"],
+  ];
+  const firstCalls: Record<string, unknown> = {};
+  for (const [cli, c] of calls) {
+    const name = cli === CLI ? "bundle" : "baseline";
+    callRows.push([`${name}, written as tools/list is answered`, ...Object.values(figures(c.atOnce))]);
+    callRows.push([`${name}, written ${CALL_DELAY_MS} ms after`, ...Object.values(figures(c.later))]);
+    firstCalls[name] = {
+      atOnce: figures(c.atOnce),
+      afterDelay: { delayMs: CALL_DELAY_MS, ...figures(c.later) },
+    };
+  }
+  console.log(table(callRows));
+  result.firstCallMs = firstCalls;
   report.startup = result;
 }
 
@@ -428,7 +465,7 @@ function redaction() {
 }
 
 const fake = await startFakeCloudflare({ token: TOKEN });
-if (wanted("startup")) await startup();
+if (wanted("startup")) await startup(fake);
 if (wanted("tokens")) footprint();
 if (wanted("overhead")) await overhead(fake);
 if (wanted("size")) await resultSize(fake);

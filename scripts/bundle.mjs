@@ -1,6 +1,6 @@
 // Builds dist/cloudflare-ssl-mcp-<version>.mcpb, the MCP Bundle that Claude Desktop installs from a file with one
-// click: manifest.json, the single-file server and a package.json that marks it as an ES module (Node reads
-// dist/cli.js as CommonJS without one). The manifest is validated by the packer, which stops on any error.
+// click: manifest.json, the built server (dist/cli.js, CommonJS by dist/package.json, and its ES module
+// chunks) and a package.json with the package's name and version. The manifest is validated by the packer, which stops on any error.
 import { spawnSync } from "node:child_process";
 import {
   copyFileSync,
@@ -34,7 +34,7 @@ const output = join(ROOT, "dist", `${pkg.name}-${pkg.version}.mcpb`);
 try {
   mkdirSync(join(stage, "dist", "chunks"), { recursive: true });
   const chunks = readdirSync(join(ROOT, "dist", "chunks")).map((name) => `dist/chunks/${name}`);
-  for (const file of ["manifest.json", "LICENSE", "README.md", "dist/cli.js", ...chunks])
+  for (const file of ["manifest.json", "LICENSE", "README.md", "dist/cli.js", "dist/package.json", ...chunks])
     copyFileSync(join(ROOT, file), join(stage, file));
   const { name, version, description, license, type } = pkg;
   writeFileSync(

@@ -1,7 +1,7 @@
 // The whole path as an IDE runs it: the built bundle spawned over stdio, a real MCP client, and either the
 // built-in sandbox or a fake the test controls (clock, faults, request log) over loopback HTTP.
 import { spawn, spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { TOOLS } from "../src/tools/registry.js";
@@ -437,10 +437,24 @@ describe("start-up and shutdown", () => {
     expect(pkg.bin["cloudflare-ssl-mcp"]).toBe("dist/cli.js");
     const bundle = readFileSync(CLI, "utf8");
     expect(bundle.startsWith("#!/usr/bin/env node")).toBe(true);
-    // Only Node's own modules are imported at run time; the SDK, zod and undici are inside the file.
-    const imports = [...bundle.matchAll(/^import .* from "([^"]+)";$/gm)].map((m) => m[1]);
+    // Only Node's own modules are loaded at run time; the SDK, zod and undici are inside the bundle. The bin
+    // (CommonJS) requires Node's modules and imports the bundle's main module; the bundle's ES module chunks
+    // import Node's modules and each other.
+    const required = [...bundle.matchAll(/\brequire\("([^"]+)"\)/g)].map((m) => m[1]);
+    expect(required.length).toBeGreaterThan(0);
+    for (const name of required) expect(name).toMatch(/^node:/);
+    expect(bundle).toMatch(/\bimport\("\.\/chunks\/main-[\w-]+\.mjs"\)/);
+    const chunks = readdirSync(new URL("../dist/chunks/", import.meta.url));
+    const imports = chunks.flatMap((name) => {
+      const code = readFileSync(new URL(`../dist/chunks/${name}`, import.meta.url), "utf8");
+      return [
+        ...code.matchAll(
+          /(?:^|[;\n])\s*import\s*(?:[\w$\s{},*]+?from\s*)?"([^"]+)"|\bimport\(\s*"([^"]+)"\s*\)/g,
+        ),
+      ].map((m) => m[1] ?? m[2]);
+    });
     expect(imports.length).toBeGreaterThan(0);
-    for (const name of imports) expect(name).toMatch(/^node:/);
+    for (const name of imports) expect(name).toMatch(/^(node:|\.\/[\w-]+\.mjs$)/);
     const npx = spawnSync("npx", ["--no-install", "cloudflare-ssl-mcp", "--version"], {
       encoding: "utf8",
       cwd: new URL("..", import.meta.url),

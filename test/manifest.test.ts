@@ -157,11 +157,12 @@ describe("npm run bundle", () => {
     return client;
   }
 
-  it("holds the manifest, the server and what marks it as an ES module", () => {
+  it("holds the manifest, the server and the package.json files that say how Node reads each part", () => {
     expect(readJson(join(unpacked, "manifest.json"))).toEqual(manifest);
     expect(readJson(join(unpacked, "package.json"))).toMatchObject({ type: "module", version: pkg.version });
     for (const file of [
       "dist/cli.js",
+      "dist/package.json",
       ...readdirSync(join(ROOT, "dist/chunks")).map((n) => `dist/chunks/${n}`),
     ]) {
       expect(readFileSync(join(unpacked, file), "utf8"), file).toBe(readFileSync(join(ROOT, file), "utf8"));

@@ -10,13 +10,10 @@ import {
 } from "@modelcontextprotocol/server";
 import type { CloudflareClient } from "../client/cloudflare.js";
 import { abortableSleep } from "../lib/sleep.js";
-import { MCP_APPS_EXTENSION } from "../tools/dashboard-link.js";
-import { TOOL_DEFINITIONS } from "../tools/listing.js";
 import type { ToolSpec } from "../tools/spec.js";
-import { NAME, VERSION } from "../version.js";
+import { advertised } from "./advertised.js";
 import type { ApprovalSigner } from "./approval.js";
 import { serveDashboard } from "./dashboard.js";
-import { instructionsFor } from "./instructions.js";
 import { OneLineErrorServer } from "./one-line-errors.js";
 import { PROMPTS, renderPrompt } from "./prompts.js";
 import type { Redactor } from "./redact.js";
@@ -50,9 +47,6 @@ export interface ServerDeps extends CallerScope {
   tasks?: TaskStore;
 }
 
-/** How long a client may reuse tools/list on 2026-07-28. */
-export const TOOLS_LIST_TTL_MS = 3_600_000;
-
 let registry: Promise<Map<string, ToolSpec>> | undefined;
 /**
  * The tool specs (and the zod schemas they build) load with the first call: listing the tools needs only the
@@ -63,40 +57,16 @@ function specs(): Promise<Map<string, ToolSpec>> {
   return registry;
 }
 
-/** What a server offers depends on the configuration only: worked out once per configuration, not per request. */
-interface Offer {
-  listing: typeof TOOL_DEFINITIONS;
-  listed: ReadonlySet<string>;
-  instructions: string;
-}
-
-const offers = new Map<string, Offer>();
-
-function offerFor(config: ServerConfig): Offer {
-  const key = `${config.readOnly}/${config.sandbox}`;
-  let offer = offers.get(key);
-  if (!offer) {
-    const listing = TOOL_DEFINITIONS.filter((d) => !config.readOnly || d.annotations.readOnlyHint);
-    offer = { listing, listed: new Set(listing.map((d) => d.name)), instructions: instructionsFor(config) };
-    offers.set(key, offer);
-  }
-  return offer;
-}
-
 export function createServer(deps: ServerDeps): Server {
   const { config } = deps;
-  const { listing, listed, instructions } = offerFor(config);
-  const server = new OneLineErrorServer(
-    { name: NAME, version: VERSION, title: "Cloudflare SSL/TLS" },
-    {
-      capabilities: { tools: {}, prompts: {}, resources: {}, extensions: { [MCP_APPS_EXTENSION]: {} } },
-      instructions,
-      jsonSchemaValidator: zodSchemaValidator,
-      // The list changes only with this server's configuration (a restart or redeploy) and the caller's
-      // read-only scope, which differs between callers of one URL: cacheable, but by the caller alone.
-      cacheHints: { "tools/list": { ttlMs: TOOLS_LIST_TTL_MS, cacheScope: "private" } },
-    },
-  );
+  const face = advertised({ ...config, tasks: deps.tasks !== undefined });
+  const listed = new Set(face.tools.map((d) => d.name));
+  const server = new OneLineErrorServer(face.serverInfo, {
+    capabilities: face.capabilities,
+    instructions: face.instructions,
+    jsonSchemaValidator: zodSchemaValidator,
+    cacheHints: face.cacheHints,
+  });
   const runnerDeps = {
     ...deps,
     server,
@@ -107,7 +77,7 @@ export function createServer(deps: ServerDeps): Server {
   };
   if (deps.tasks) serveTasks(server, deps.tasks, deps.credentialId);
 
-  server.setRequestHandler("tools/list", () => ({ tools: listing }));
+  server.setRequestHandler("tools/list", () => ({ tools: face.tools }));
   server.setRequestHandler("tools/call", (request, ctx) => {
     if (!listed.has(request.params.name)) {
       throw new ProtocolError(
@@ -126,9 +96,7 @@ export function createServer(deps: ServerDeps): Server {
       ) as unknown as Promise<CallToolResult | InputRequiredResult>;
     });
   });
-  server.setRequestHandler("prompts/list", () => ({
-    prompts: PROMPTS.map(({ render: _, ...prompt }) => prompt),
-  }));
+  server.setRequestHandler("prompts/list", () => ({ prompts: face.prompts }));
   server.setRequestHandler("prompts/get", (request) => {
     const spec = PROMPTS.find((p) => p.name === request.params.name);
     if (!spec)

@@ -39,9 +39,8 @@ const TaskParams = z.looseObject({ taskId: z.string().min(1).max(200) });
 // The same answer for an unknown task and another credential's: nothing says which it is.
 const notFound = () => new ProtocolError(ProtocolErrorCode.InvalidParams, "Task not found");
 
-/** Declares the extension and answers for the caller's tasks (`owner`: the caller's credential digest). */
+/** Answers for the caller's tasks (core/advertised.ts declares the extension) (`owner`: the caller's credential digest). */
 export function serveTasks(server: Server, store: TaskStore, owner: string): void {
-  server.registerCapabilities({ extensions: { [TASKS_EXTENSION]: {} } });
   server.setRequestHandler("tasks/get", { params: TaskParams }, async ({ taskId }) => {
     const task = await store.get(owner, taskId);
     if (!task) throw notFound();

@@ -1,11 +1,13 @@
-// What the bin runs: reads argv and env, then serves over stdio or HTTP, and stops cleanly when the client
-// leaves or the process is told to stop.
+// What the bin runs once it needs more than the opening of a stdio session (cli.ts): reads argv and env, then
+// serves over stdio or HTTP, and stops cleanly when the client leaves or the process is told to stop.
 import { ConfigError, HELP, parseInvocation } from "../config/index.js";
 import { redactorFor } from "../core/redact.js";
 import { NAME, VERSION } from "../version.js";
+import type { Handover } from "./front.js";
 import { stderrLogger } from "./log.js";
 
-async function main(): Promise<void> {
+/** With `handover`, stdin has been read up to there by the front (entries/front.ts), and the SDK goes on. */
+export async function main(handover?: Handover): Promise<void> {
   let invocation: ReturnType<typeof parseInvocation>;
   try {
     invocation = parseInvocation(process.argv.slice(2), process.env);
@@ -38,7 +40,10 @@ async function main(): Promise<void> {
       config.http ? 12_000 : 2000,
     ).unref();
     await stop?.();
-    if (!config.http) process.stdin.destroy();
+    if (!config.http) {
+      process.stdin.destroy();
+      handover?.input.destroy();
+    }
   };
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
   process.on("SIGINT", () => void shutdown("SIGINT"));
@@ -49,19 +54,22 @@ async function main(): Promise<void> {
     const { runHttp } = await import("./node-http.js");
     await runHttp(config, config.http, log, register);
   } else {
-    process.stdin.on("end", () => void shutdown("stdin closed"));
-    process.stdin.on("close", () => void shutdown("stdin closed"));
+    // After the front (cli.ts), its relay stands for stdin: it ends once what came before stdin's end is read.
+    const stdin = handover?.input ?? process.stdin;
+    stdin.on("end", () => void shutdown("stdin closed"));
+    stdin.on("close", () => void shutdown("stdin closed"));
     // A client gone mid-write must not crash the process with EPIPE.
     process.stdout.on("error", () => void shutdown("stdout closed"));
     const { runStdio } = await import("./stdio.js");
-    await runStdio(config, log, register, (why) => {
-      process.exitCode = 1;
-      void shutdown(why);
-    });
+    await runStdio(
+      config,
+      log,
+      register,
+      (why) => {
+        process.exitCode = 1;
+        void shutdown(why);
+      },
+      handover,
+    );
   }
 }
-
-main().catch((error) => {
-  process.stderr.write(`${NAME}: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
-});
