@@ -29,7 +29,9 @@ describe("the core", () => {
     expect(coreFiles).toContain("client/cloudflare.ts");
     expect(coreFiles).toContain("sandbox/handler.ts");
     // Nested folders and the files every runtime shares: the HTTP pipeline, the endpoint table, the switch
-    // grammar, the Worker's settings column, the spent-approval store and the credential cache.
+    // grammar, the Worker's settings column, the spent-approval store and the credential cache; what the
+    // server declares (read by the SDK server and the stdio front), the tasks extension, the dashboard's
+    // resource, fleet triage and its continuation, waiting for a pack, and the dashboard's browser code.
     for (const shared of [
       "core/http/body.ts",
       "core/http/host.ts",
@@ -37,10 +39,21 @@ describe("the core", () => {
       "core/spent-nonces.ts",
       "core/credential-cache.ts",
       "core/one-line-errors.ts",
+      "core/advertised.ts",
+      "core/tasks.ts",
+      "core/task-calls.ts",
+      "core/dashboard.ts",
       "client/endpoints.ts",
       "config/boolean.ts",
       "config/worker-env.ts",
+      "tools/triage-fleet.ts",
+      "tools/pack-wait.ts",
+      "tools/dashboard-link.ts",
+      "triage/fleet.ts",
+      "triage/continuation.ts",
       "triage/rules/expiry.ts",
+      "view/app.ts",
+      "view/bridge.ts",
     ])
       expect(coreFiles).toContain(shared);
     expect(coreFiles.some((f) => f.startsWith("entries/"))).toBe(false);

@@ -28,7 +28,8 @@ function relativeImports(file: string): string[] {
   const specs = [
     ...code.matchAll(/^\s*(?:import|export)[^"';]*?from\s+["'](\.[^"']+)["']/gm),
     ...code.matchAll(/^\s*import\s+["'](\.[^"']+)["']/gm),
-    ...code.matchAll(/\bimport\(\s*["'](\.[^"']+)["']\s*\)/g),
+    // A dynamic import may carry options (`with: { type: "json" }`) after its path.
+    ...code.matchAll(/\bimport\(\s*["'](\.[^"']+)["']\s*[,)]/g),
   ].map((m) => m[1] as string);
   return specs.map((spec) => relative(SRC, resolve(dirname(join(SRC, file)), spec)).replace(/\.js$/, ".ts"));
 }
@@ -75,5 +76,18 @@ describe("the floors of src/", () => {
     expect(relativeImports("core/server.ts")).toContain("tools/registry.ts");
     expect(relativeImports("cli.ts")).toContain("entries/main.ts");
     expect(relativeImports("config/help.ts")).toContain("../package.json");
+    expect(relativeImports("core/dashboard.ts")).toContain("view/generated-page.json");
+  });
+
+  it("keep the dashboard's browser code apart: src/view/ imports only itself, and only its built page is imported", () => {
+    const crossings: string[] = [];
+    for (const file of files)
+      for (const target of relativeImports(file)) {
+        const inView = file.startsWith("view/");
+        if (inView && !target.startsWith("view/")) crossings.push(`${file} → ${target}`);
+        if (!inView && target.startsWith("view/") && target !== "view/generated-page.json")
+          crossings.push(`${file} → ${target}`);
+      }
+    expect(crossings).toEqual([]);
   });
 });
