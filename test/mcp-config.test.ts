@@ -7,7 +7,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { TOOLS } from "../src/tools/registry.js";
 import { textOf, ZONE } from "./helpers/harness.js";
 import { SEAL } from "./helpers/spawn.js";
@@ -96,7 +96,8 @@ describe("mcp.json", () => {
       const { client, stderr } = await start(real, cwd);
       try {
         expect((await client.listTools()).tools).toHaveLength(TOOLS.length);
-        expect(stderr()).toMatch(/no CLOUDFLARE_API_TOKEN/);
+        // The bin answers the opening before the server proper loads; the warning comes as that server starts.
+        await vi.waitFor(() => expect(stderr()).toMatch(/no CLOUDFLARE_API_TOKEN/), { timeout: 10_000 });
         const result = await quota(client);
         expect(result.isError).toBe(true);
         expect(textOf(result)).toMatch(/CLOUDFLARE_API_TOKEN/);

@@ -157,6 +157,11 @@ describe("tasks on the Worker", () => {
       expect(created.result).toMatchObject({ resultType: "task", pollIntervalMs: 30_000 });
       const taskId = created.result?.taskId as string;
       await runDurableObjectAlarm(stubOf(taskId));
+      // The first alarm may have begun on its own before the test ran it: wait until its read is recorded.
+      await vi.waitFor(async () => {
+        const task = (await owner.call("tasks/get", { taskId })).result;
+        expect(task?.status !== "working" || task?.statusMessage !== undefined).toBe(true);
+      });
       return taskId;
     };
 
