@@ -2,12 +2,13 @@
 // and one short pipeline every request passes, in order, before MCP sees it (Host, route, Origin, method,
 // the in-flight cap, bearer, body, read-only, deadline), then one MCP server built for the caller that
 // request names. Nothing here is kept between requests but the sender's pool and the rate budgets.
-import { createMcpHandler, isLegacyRequest, type Server } from "@modelcontextprotocol/server";
+import { createMcpHandler, type Server } from "@modelcontextprotocol/server";
 import type { ApprovalSigner } from "./approval.js";
 import { jsonRpcError, text } from "./http/answers.js";
 import { bearerToken } from "./http/bearer.js";
 import { MAX_BODY_BYTES, readBody } from "./http/body.js";
 import { withinDeadline } from "./http/deadline.js";
+import { servedAsLegacy } from "./http/era.js";
 import { checkHost, type HostRules, originAllowed } from "./http/host.js";
 import { headerNarrowsToReadOnly } from "./http/read-only.js";
 import { type Backend, endpointPath, type Route, routeTable } from "./http/routes.js";
@@ -164,12 +165,13 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
       body.json,
       deadlineMs,
       async (signal) => {
-        // Both paths take the parsed body and never read this one's: it carries the headers and the deadline.
+        // The 2025-era transport reads neither the consumed body (it takes the parsed one) nor the signal.
+        if (await servedAsLegacy(request, body.json))
+          return serveLegacy(serverFor(caller), request, signal, { parsedBody: body.json });
+        // The modern path stops the call on its request's signal: this one carries the deadline.
         const inner = new Request(request.url, { method: "POST", headers: request.headers, signal });
         callers.set(inner, caller);
-        return (await isLegacyRequest(inner, body.json))
-          ? serveLegacy(serverFor(caller), inner, { parsedBody: body.json })
-          : mcp.fetch(inner, { parsedBody: body.json });
+        return mcp.fetch(inner, { parsedBody: body.json });
       },
       release,
     );

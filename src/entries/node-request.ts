@@ -5,19 +5,27 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 
 export function toWebRequest(req: IncomingMessage, origin: string, signal: AbortSignal): Request {
-  const target = new URL(req.url ?? "/", "http://target.invalid");
   const headers = new Headers();
-  for (const [name, values] of Object.entries(req.headersDistinct)) {
-    for (const value of values ?? []) headers.append(name, value);
-  }
+  const raw = req.rawHeaders;
+  for (let i = 0; i + 1 < raw.length; i += 2) headers.append(raw[i] as string, raw[i + 1] as string);
   const method = req.method ?? "GET";
   const hasBody = method !== "GET" && method !== "HEAD";
-  return new Request(`${origin}${target.pathname}${target.search}`, {
+  return new Request(`${origin}${targetOf(req.url ?? "/")}`, {
     method,
     headers,
     signal,
     ...(hasBody ? { body: bodyStream(req), duplex: "half" } : {}),
   } as RequestInit);
+}
+
+/** A plain origin-form target (`/mcp`, `/mcp/readonly?x=1`) is used as it is; anything else is resolved. */
+const PLAIN_TARGET = /^\/(?![/\\])[^\\#]*$/;
+
+/** The path and query of a request target, never its host: `//evil/mcp` is a path here, not an authority. */
+export function targetOf(url: string): string {
+  if (PLAIN_TARGET.test(url)) return url;
+  const target = new URL(url, "http://target.invalid");
+  return `${target.pathname}${target.search}`;
 }
 
 /**
@@ -55,20 +63,36 @@ function bodyStream(req: IncomingMessage): ReadableStream<Uint8Array> {
   });
 }
 
-/** Writes the answer, streaming it with backpressure; stops when the client leaves. */
+/** Writes the answer: a JSON one whole, in one write with its length; a stream with backpressure until the client leaves. */
 export async function sendWebResponse(
   res: ServerResponse,
   response: Response,
   gone: AbortSignal,
 ): Promise<void> {
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string | number> = {};
   for (const [name, value] of response.headers) headers[name] = value;
   if (headers.connection === "close") res.shouldKeepAlive = false;
-  res.writeHead(response.status, headers);
   if (response.body === null) {
+    res.writeHead(response.status, headers);
     res.end();
     return;
   }
+  if (!String(headers["content-type"] ?? "").includes("text/event-stream")) {
+    // Already whole in memory: one buffer with its length goes out in one write, with no chunked framing.
+    let whole: Uint8Array;
+    try {
+      whole = new Uint8Array(await response.arrayBuffer());
+    } catch {
+      res.writeHead(500, { "content-type": "text/plain; charset=utf-8" });
+      res.end("Internal server error.\n");
+      return;
+    }
+    headers["content-length"] = whole.byteLength;
+    res.writeHead(response.status, headers);
+    res.end(whole);
+    return;
+  }
+  res.writeHead(response.status, headers);
   try {
     for await (const chunk of response.body) {
       if (gone.aborted) break;
