@@ -10,6 +10,7 @@ import { MAX_BODY_BYTES, readBody } from "./http/body.js";
 import { withinDeadline } from "./http/deadline.js";
 import { servedAsLegacy } from "./http/era.js";
 import { checkHost, type HostRules, originAllowed } from "./http/host.js";
+import { type Inbound, inboundOf } from "./http/inbound.js";
 import { headerNarrowsToReadOnly } from "./http/read-only.js";
 import { type Backend, endpointPath, type Route, routeTable } from "./http/routes.js";
 import { callerScope } from "./identity.js";
@@ -17,6 +18,7 @@ import { serveLegacy } from "./legacy-http.js";
 import { type CallerScope, createServer } from "./server.js";
 
 export { MAX_BODY_BYTES } from "./http/body.js";
+export type { BodyReader, Inbound } from "./http/inbound.js";
 export type { Backend } from "./http/routes.js";
 
 /** Requests one process serves at once unless told otherwise; more are answered 503 before their body is read. */
@@ -40,6 +42,8 @@ export interface HttpAppOptions extends Backend, HostRules {
 
 export interface HttpApp {
   fetch(request: Request): Promise<Response>;
+  /** The same, for a runtime that has no web Request at hand (node:http): none is built unless MCP needs it. */
+  serve(request: Inbound): Promise<Response>;
   close(): Promise<void>;
 }
 
@@ -73,7 +77,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
     return response;
   };
 
-  const serve = async (request: Request): Promise<Response> => {
+  const serve = async (request: Inbound): Promise<Response> => {
     const host = checkHost(request, options);
     if (host.kind === "malformed")
       return refuse(
@@ -122,9 +126,9 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
   };
 
   /** The steps after the cap: whatever they answer, `release` runs once the answer is over. */
-  const admitted = async (request: Request, route: Route, release: () => void): Promise<Response> => {
+  const admitted = async (request: Inbound, route: Route, release: () => void): Promise<Response> => {
     const { backend } = route;
-    const token = backend.sandbox ? undefined : bearerToken(request.headers.get("authorization"));
+    const token = backend.sandbox ? undefined : bearerToken(request.header("authorization"));
     if (!backend.sandbox && token === undefined) {
       release();
       return text(
@@ -144,7 +148,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
         return jsonRpcError(413, -32600, `Request too complex: ${body.problem}`);
       return jsonRpcError(400, -32700, "Parse error: the body is not JSON");
     }
-    const revision = request.headers.get("mcp-protocol-version");
+    const revision = request.header("mcp-protocol-version");
     if (Array.isArray(body.json) && revision !== null && revision >= FIRST_REVISION_WITHOUT_BATCHES) {
       release();
       return jsonRpcError(
@@ -154,22 +158,21 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
       );
     }
     const credentials = backend.sandbox ? backend.sandbox.credentials : { token: token as string };
-    const readOnly = backend.config.readOnly || route.readOnly || headerNarrowsToReadOnly(request.headers);
+    const readOnly = backend.config.readOnly || route.readOnly || headerNarrowsToReadOnly(request);
     const caller: Caller = {
       scope: await callerScope(credentials, backend.budgets, backend.client),
       backend,
       readOnly,
     };
     return withinDeadline(
-      request,
+      request.signal,
       body.json,
       deadlineMs,
       async (signal) => {
-        // The 2025-era transport reads neither the consumed body (it takes the parsed one) nor the signal.
-        if (await servedAsLegacy(request, body.json))
-          return serveLegacy(serverFor(caller), request, signal, { parsedBody: body.json });
-        // The modern path stops the call on its request's signal: this one carries the deadline.
-        const inner = new Request(request.url, { method: "POST", headers: request.headers, signal });
+        // Both paths take the parsed body; the modern one stops the call on its request's signal.
+        const inner = request.forMcp(signal);
+        if (await servedAsLegacy(inner, body.json))
+          return serveLegacy(serverFor(caller), inner, signal, { parsedBody: body.json });
         callers.set(inner, caller);
         return mcp.fetch(inner, { parsedBody: body.json });
       },
@@ -177,5 +180,5 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
     );
   };
 
-  return { fetch: serve, close: () => mcp.close() };
+  return { fetch: (request) => serve(inboundOf(request)), serve, close: () => mcp.close() };
 }
