@@ -22,10 +22,8 @@ export async function serveLegacy(
   signal.addEventListener("abort", teardown, { once: true });
   const response = await transport.handleRequest(request, options);
   if (response.body === null || !response.headers.get("content-type")?.includes("text/event-stream")) {
-    // The answer is whole: nothing of the exchange is left running, so the server and transport are simply
-    // dropped with the request. Closing them would only build the SDK's "connection closed" error, stack
-    // trace and all, to settle nothing (a tenth of a call's CPU, see BENCHMARKS.md).
     signal.removeEventListener("abort", teardown);
+    teardown();
     return response;
   }
   // A stream: the server lives until the client has read the last event.

@@ -8,7 +8,7 @@ import type { ToolSpec } from "../tools/spec.js";
 import { NAME, VERSION } from "../version.js";
 import type { ApprovalSigner } from "./approval.js";
 import { instructionsFor } from "./instructions.js";
-import { OneLineErrorServer } from "./one-line-errors.js";
+import { PerRequestServer } from "./per-request-server.js";
 import { PROMPTS, renderPrompt } from "./prompts.js";
 import type { Redactor } from "./redact.js";
 import { runTool } from "./runner.js";
@@ -71,7 +71,7 @@ function offerFor(config: ServerConfig): Offer {
 export function createServer(deps: ServerDeps): Server {
   const { config } = deps;
   const { listing, listed, instructions } = offerFor(config);
-  const server = new OneLineErrorServer(
+  const server = new PerRequestServer(
     { name: NAME, version: VERSION, title: "Cloudflare SSL/TLS" },
     {
       capabilities: { tools: {}, prompts: {} },
