@@ -1,7 +1,8 @@
-// The remote server as a web-standard handler, shared by the Node HTTP entry and the Worker: one route table
-// and one short pipeline every request passes, in order, before MCP sees it (Host, route, Origin, method,
-// the in-flight cap, bearer, body, read-only, deadline), then one MCP server built for the caller that
-// request names. Nothing here is kept between requests but the sender's pool and the rate budgets.
+// The remote server as one handler, shared by the Node HTTP entry (`serve`, from the node request) and the
+// Worker (`fetch`, from a web Request): one route table and one short pipeline every request passes, in
+// order, before MCP sees it (Host, route, Origin, method, the in-flight cap, bearer, body, read-only,
+// deadline), then one MCP server built for the caller that request names. Nothing here is kept between
+// requests but the sender's pool and the rate budgets.
 import { createMcpHandler, type Server } from "@modelcontextprotocol/server";
 import type { ApprovalSigner } from "./approval.js";
 import { jsonRpcError, text } from "./http/answers.js";

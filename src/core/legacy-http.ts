@@ -1,7 +1,7 @@
 // One 2025-era request over stateless Streamable HTTP: a fresh server, a transport for this exchange only,
 // and the answer as plain JSON unless the call asked for progress, which then streams as SSE. The transport
-// reads neither the body (it is given parsed) nor the request's signal, so the request is passed as it came
-// and the exchange ends on `signal` (the deadline, or the client leaving) instead.
+// reads neither the body (it is given parsed) nor the request's signal: the exchange ends on `signal` (the
+// deadline, or the client leaving).
 import { type Server, WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/server";
 
 export async function serveLegacy(
