@@ -116,6 +116,17 @@ describe("one Cloudflare token per request", () => {
     expect(fake.log.length).toBe(before);
   });
 
+  it("two Authorization headers are one malformed value, never the first of them", async () => {
+    const before = fake.log.length;
+    const answer = await rawRequest(server.url, {
+      // node:http sends a repeated header once per value.
+      headers: { authorization: [`Bearer ${TOKEN}`, "Bearer other_token_0123456789"] } as never,
+      body: JSON.stringify(callMessage("get_universal_ssl_settings", { zone_id: ZONE })),
+    });
+    expect(answer.status).toBe(401);
+    expect(fake.log.length).toBe(before);
+  });
+
   it.each(ERAS)("the %s client without a token is refused with 401", async (era) => {
     const statuses: number[] = [];
     const attempt = (async () => {
