@@ -12,12 +12,14 @@ import { CLI, inFlight, memoryOf, percentile, round, table } from "./lib.js";
 
 const ZONE = DEMO_ZONE_ID;
 const TOOL = "get_universal_ssl_settings";
+/** BENCH_HTTP_CLI=<path to another build's cli.js> measures that build instead, to compare two back-to-back. */
+const SERVER_CLI = process.env.BENCH_HTTP_CLI || CLI;
 
 type Call = () => Promise<void>;
 
 /** The built server with --http on a free loopback port; resolves with its URL once it listens. */
 export function startHttp(args: string[], env: Record<string, string>, nodeArgs: string[] = []) {
-  return startListening([...nodeArgs, CLI, "--http", "--port", "0", ...args], env);
+  return startListening([...nodeArgs, SERVER_CLI, "--http", "--port", "0", ...args], env);
 }
 
 /** The bare node:http server (bench/bare-http.mjs) making the same upstream request. */

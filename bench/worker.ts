@@ -5,7 +5,7 @@
 // next to the Node HTTP server and a direct request to the same fake. Loopback only; every process it starts
 // is stopped before it exits. Writes bench/results/worker.json.
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -38,6 +38,8 @@ const QUIET_WRANGLER = {
 interface Started {
   origin: string;
   readyMs: number;
+  /** The process group it runs in (wrangler and the workerd it starts share it). */
+  group: number;
   stop(): Promise<void>;
 }
 
@@ -77,7 +79,7 @@ function startServer(
       const origin = pattern.exec(output)?.[1];
       if (origin) {
         clearTimeout(timer);
-        resolve({ origin, readyMs: performance.now() - started, stop });
+        resolve({ origin, readyMs: performance.now() - started, group: child.pid as number, stop });
       }
     });
     child.once("exit", (code) => {
@@ -144,6 +146,29 @@ function bundleEvaluation(runs: number): number[] {
 }
 
 const headers = { authorization: `Bearer ${TOKEN}` };
+
+/**
+ * User and system CPU (ms) used so far by the processes of `group` whose command name matches: workerd for
+ * the Worker (wrangler itself only proxies), node for the Node server. From /proc, in 10 ms clock ticks: a
+ * figure per call needs a few hundred calls to be read to within a few percent.
+ */
+function groupCpuMs(group: number, command: RegExp): number {
+  let total = 0;
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+    } catch {
+      continue;
+    }
+    const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    if (Number(fields[2]) !== group || !command.test(name)) continue;
+    total += (Number(fields[11]) + Number(fields[12])) * 10;
+  }
+  return total;
+}
 
 async function timed(fn: () => Promise<unknown>): Promise<number> {
   const t = performance.now();
@@ -234,14 +259,20 @@ try {
   const node = await startNodeHttp(fake.url);
   running.push(node);
   const perCall: Record<string, number[]> = {};
+  const cpuPerCall: Record<string, number> = {};
   const before = fake.log.length;
-  for (const [name, origin] of [
-    ["Worker (wrangler dev)", worker.origin],
-    ["Node --http", node.origin],
+  for (const [name, server, command] of [
+    ["Worker (wrangler dev)", worker, /workerd/],
+    ["Node --http", node, /node|MainThread/],
   ] as const) {
     for (const era of ["2026-07-28", "2025"] as const) {
-      const client = await clientOf(era, new URL(`${origin}/mcp`));
+      const client = await clientOf(era, new URL(`${server.origin}/mcp`));
+      const cpuBefore = groupCpuMs(server.group, command);
       perCall[`${name}, ${era}`] = await series(client.call);
+      cpuPerCall[`${name}, ${era}`] = round(
+        (groupCpuMs(server.group, command) - cpuBefore) / (WARMUP + CALLS),
+        3,
+      );
       await client.close();
     }
   }
@@ -271,10 +302,10 @@ try {
   );
   console.log(
     table([
-      ["path", "p50", "p90", "p99"],
+      ["path", "p50", "p90", "p99", "server CPU ms per call"],
       ...Object.entries(perCall).map(([name, times]) => {
         const s = stats(times);
-        return [name, s.p50, s.p90, s.p99];
+        return [name, s.p50, s.p90, s.p99, cpuPerCall[name] ?? ""];
       }),
     ]),
   );
@@ -290,7 +321,12 @@ try {
         bundle,
         evaluationMs: evaluation.map((ms) => round(ms)),
         cold,
-        perCall: Object.fromEntries(Object.entries(perCall).map(([name, times]) => [name, stats(times)])),
+        perCall: Object.fromEntries(
+          Object.entries(perCall).map(([name, times]) => [
+            name,
+            { ...stats(times), cpuMsPerCall: cpuPerCall[name] },
+          ]),
+        ),
       },
       null,
       2,

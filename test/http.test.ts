@@ -119,6 +119,17 @@ describe("one Cloudflare token per request", () => {
     expect(fake.log.length).toBe(before);
   });
 
+  it("two Authorization headers are one malformed value, never the first of them", async () => {
+    const before = fake.log.length;
+    const answer = await rawRequest(server.url, {
+      // node:http sends a repeated header once per value.
+      headers: { authorization: [`Bearer ${TOKEN}`, "Bearer other_token_0123456789"] } as never,
+      body: JSON.stringify(callMessage("get_universal_ssl_settings", { zone_id: ZONE })),
+    });
+    expect(answer.status).toBe(401);
+    expect(fake.log.length).toBe(before);
+  });
+
   it.each(ERAS)("the %s client without a token is refused with 401", async (era) => {
     const statuses: number[] = [];
     const attempt = (async () => {
@@ -362,6 +373,30 @@ describe("answers: JSON unless the call asked for progress, then SSE", () => {
       .map((line) => JSON.parse(line.slice(6)));
     expect(events[0]).toMatchObject({ method: "notifications/progress", params: { progressToken: "p1" } });
     expect(events.at(-1)).toMatchObject({ id: 2, result: { structuredContent: expect.any(Object) } });
+  });
+
+  it("a JSON answer goes out whole with its length; an SSE one streams chunked", async () => {
+    const plain = await rawRequest(server.url, {
+      headers: AUTH,
+      body: JSON.stringify(callMessage("get_universal_ssl_settings", { zone_id: ZONE })),
+    });
+    expect(plain.status).toBe(200);
+    expect(plain.headers["transfer-encoding"]).toBeUndefined();
+    expect(Number(plain.headers["content-length"])).toBe(Buffer.byteLength(plain.body));
+    expect(JSON.parse(plain.body)).toMatchObject({
+      id: 2,
+      result: { structuredContent: expect.any(Object) },
+    });
+    const refused = await rawRequest(server.url, { body: JSON.stringify(LIST) });
+    expect(refused.status).toBe(401);
+    expect(Number(refused.headers["content-length"])).toBe(Buffer.byteLength(refused.body));
+    const streamed = await rawRequest(server.url, {
+      headers: AUTH,
+      body: JSON.stringify(callMessage("triage_certificates", { zone_id: ZONE }, { progressToken: "p2" })),
+    });
+    expect(streamed.headers["content-type"]).toMatch(/^text\/event-stream/);
+    expect(streamed.headers["transfer-encoding"]).toBe("chunked");
+    expect(streamed.body).toContain('"id":2');
   });
 
   it.each(ERAS)("the %s client gets progress over SSE when it asks, JSON when it does not", async (era) => {

@@ -24,6 +24,7 @@ interface Fixed {
   serverInfo: { name: string; version: string; title: string };
   instructions: string;
   tools: typeof TOOL_DEFINITIONS;
+  toolNames: ReadonlySet<string>;
   prompts: { name: string }[];
 }
 
@@ -33,10 +34,12 @@ function fixedFor(options: AdvertisedOptions): Fixed {
   const key = `${options.readOnly}/${options.sandbox}`;
   let fixed = fixedParts.get(key);
   if (!fixed) {
+    const tools = TOOL_DEFINITIONS.filter((d) => !options.readOnly || d.annotations.readOnlyHint);
     fixed = {
       serverInfo: { name: NAME, version: VERSION, title: "Cloudflare SSL/TLS" },
       instructions: instructionsFor(options),
-      tools: TOOL_DEFINITIONS.filter((d) => !options.readOnly || d.annotations.readOnlyHint),
+      tools,
+      toolNames: new Set(tools.map((d) => d.name)),
       prompts: PROMPTS.map(({ render: _, ...prompt }) => prompt),
     };
     fixedParts.set(key, fixed);

@@ -1,14 +1,17 @@
-// The remote server as a web-standard handler, shared by the Node HTTP entry and the Worker: one route table
-// and one short pipeline every request passes, in order, before MCP sees it (Host, route, Origin, method,
-// the in-flight cap, bearer, body, read-only, deadline), then one MCP server built for the caller that
-// request names. Nothing here is kept between requests but the sender's pool and the rate budgets.
-import { createMcpHandler, isLegacyRequest, type Server } from "@modelcontextprotocol/server";
+// The remote server as one handler, shared by the Node HTTP entry (`serve`, from the node request) and the
+// Worker (`fetch`, from a web Request): one route table and one short pipeline every request passes, in
+// order, before MCP sees it (Host, route, Origin, method, the in-flight cap, bearer, body, read-only,
+// deadline), then one MCP server built for the caller that request names. Nothing here is kept between
+// requests but the sender's pool and the rate budgets.
+import { createMcpHandler, type Server } from "@modelcontextprotocol/server";
 import type { ApprovalSigner } from "./approval.js";
 import { jsonRpcError, text } from "./http/answers.js";
 import { bearerToken } from "./http/bearer.js";
 import { MAX_BODY_BYTES, readBody } from "./http/body.js";
 import { withinDeadline } from "./http/deadline.js";
+import { servedAsLegacy } from "./http/era.js";
 import { checkHost, type HostRules, originAllowed } from "./http/host.js";
+import { type Inbound, inboundOf } from "./http/inbound.js";
 import { headerNarrowsToReadOnly } from "./http/read-only.js";
 import { type Backend, endpointPath, type Route, routeTable } from "./http/routes.js";
 import { callerScope } from "./identity.js";
@@ -17,6 +20,7 @@ import { type CallerScope, createServer } from "./server.js";
 import type { TaskStore } from "./tasks.js";
 
 export { MAX_BODY_BYTES } from "./http/body.js";
+export type { BodyReader, Inbound } from "./http/inbound.js";
 export type { Backend } from "./http/routes.js";
 
 /** Requests one process serves at once unless told otherwise; more are answered 503 before their body is read. */
@@ -40,6 +44,8 @@ export interface HttpAppOptions extends Backend, HostRules {
 
 export interface HttpApp {
   fetch(request: Request): Promise<Response>;
+  /** The same, for a runtime that has no web Request at hand (node:http): none is built unless MCP needs it. */
+  serve(request: Inbound): Promise<Response>;
   close(): Promise<void>;
 }
 
@@ -75,7 +81,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
     return response;
   };
 
-  const serve = async (request: Request): Promise<Response> => {
+  const serve = async (request: Inbound): Promise<Response> => {
     const host = checkHost(request, options);
     if (host.kind === "malformed")
       return refuse(
@@ -124,9 +130,9 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
   };
 
   /** The steps after the cap: whatever they answer, `release` runs once the answer is over. */
-  const admitted = async (request: Request, route: Route, release: () => void): Promise<Response> => {
+  const admitted = async (request: Inbound, route: Route, release: () => void): Promise<Response> => {
     const { backend } = route;
-    const token = backend.sandbox ? undefined : bearerToken(request.headers.get("authorization"));
+    const token = backend.sandbox ? undefined : bearerToken(request.header("authorization"));
     if (!backend.sandbox && token === undefined) {
       release();
       return text(
@@ -146,7 +152,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
         return jsonRpcError(413, -32600, `Request too complex: ${body.problem}`);
       return jsonRpcError(400, -32700, "Parse error: the body is not JSON");
     }
-    const revision = request.headers.get("mcp-protocol-version");
+    const revision = request.header("mcp-protocol-version");
     if (Array.isArray(body.json) && revision !== null && revision >= FIRST_REVISION_WITHOUT_BATCHES) {
       release();
       return jsonRpcError(
@@ -156,7 +162,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
       );
     }
     const credentials = backend.sandbox ? backend.sandbox.credentials : { token: token as string };
-    const readOnly = backend.config.readOnly || route.readOnly || headerNarrowsToReadOnly(request.headers);
+    const readOnly = backend.config.readOnly || route.readOnly || headerNarrowsToReadOnly(request);
     const caller: Caller = {
       scope: await callerScope(credentials, backend.budgets, backend.client),
       backend,
@@ -164,20 +170,20 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
       tasks: backend.tasksFor?.(credentials),
     };
     return withinDeadline(
-      request,
+      request.signal,
       body.json,
       deadlineMs,
       async (signal) => {
-        // Both paths take the parsed body and never read this one's: it carries the headers and the deadline.
-        const inner = new Request(request.url, { method: "POST", headers: request.headers, signal });
+        // Both paths take the parsed body; the modern one stops the call on its request's signal.
+        const inner = request.forMcp(signal);
+        if (await servedAsLegacy(inner, body.json))
+          return serveLegacy(serverFor(caller), inner, signal, { parsedBody: body.json });
         callers.set(inner, caller);
-        return (await isLegacyRequest(inner, body.json))
-          ? serveLegacy(serverFor(caller), inner, { parsedBody: body.json })
-          : mcp.fetch(inner, { parsedBody: body.json });
+        return mcp.fetch(inner, { parsedBody: body.json });
       },
       release,
     );
   };
 
-  return { fetch: serve, close: () => mcp.close() };
+  return { fetch: (request) => serve(inboundOf(request)), serve, close: () => mcp.close() };
 }

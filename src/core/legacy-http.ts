@@ -1,10 +1,13 @@
 // One 2025-era request over stateless Streamable HTTP: a fresh server, a transport for this exchange only,
-// and the answer as plain JSON unless the call asked for progress, which then streams as SSE.
+// and the answer as plain JSON unless the call asked for progress, which then streams as SSE. The transport
+// reads neither the body (it is given parsed) nor the request's signal: the exchange ends on `signal` (the
+// deadline, or the client leaving).
 import { type Server, WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/server";
 
 export async function serveLegacy(
   server: Server,
   request: Request,
+  signal: AbortSignal,
   options: { parsedBody: unknown },
 ): Promise<Response> {
   const transport = new WebStandardStreamableHTTPServerTransport({
@@ -16,9 +19,10 @@ export async function serveLegacy(
     transport.close().catch(() => {});
     server.close().catch(() => {});
   };
-  request.signal.addEventListener("abort", teardown, { once: true });
+  signal.addEventListener("abort", teardown, { once: true });
   const response = await transport.handleRequest(request, options);
   if (response.body === null || !response.headers.get("content-type")?.includes("text/event-stream")) {
+    signal.removeEventListener("abort", teardown);
     teardown();
     return response;
   }

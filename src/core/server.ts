@@ -14,7 +14,7 @@ import type { ToolSpec } from "../tools/spec.js";
 import { advertised } from "./advertised.js";
 import type { ApprovalSigner } from "./approval.js";
 import { serveDashboard } from "./dashboard.js";
-import { OneLineErrorServer } from "./one-line-errors.js";
+import { PerRequestServer } from "./per-request-server.js";
 import { PROMPTS, renderPrompt } from "./prompts.js";
 import type { Redactor } from "./redact.js";
 import { runTool } from "./runner.js";
@@ -60,8 +60,8 @@ function specs(): Promise<Map<string, ToolSpec>> {
 export function createServer(deps: ServerDeps): Server {
   const { config } = deps;
   const face = advertised({ ...config, tasks: deps.tasks !== undefined });
-  const listed = new Set(face.tools.map((d) => d.name));
-  const server = new OneLineErrorServer(face.serverInfo, {
+  const listed = face.toolNames;
+  const server = new PerRequestServer(face.serverInfo, {
     capabilities: face.capabilities,
     instructions: face.instructions,
     jsonSchemaValidator: zodSchemaValidator,

@@ -6,7 +6,7 @@ import type { Config, HttpConfig } from "../config/index.js";
 import { createHttpApp, type HttpApp } from "../core/http-app.js";
 import { MemoryTaskStore } from "../core/tasks.js";
 import type { Logger } from "./log.js";
-import { sendWebResponse, toWebRequest } from "./node-request.js";
+import { inboundFromNode, sendWebResponse } from "./node-request.js";
 import { nodeRuntime, SANDBOX_TOKEN } from "./shared.js";
 
 /** How long in-flight calls may finish after SIGTERM. */
@@ -40,7 +40,7 @@ export async function runHttp(
     });
     let response: Response;
     try {
-      response = await (await ready).fetch(toWebRequest(req, origin, gone.signal));
+      response = await (await ready).serve(inboundFromNode(req, origin, gone.signal));
     } catch (error) {
       log.debug(`request failed: ${error instanceof Error ? error.message : String(error)}`);
       response = new Response("Internal server error.\n", { status: 500 });

@@ -1,74 +1,121 @@
-// node:http to the web-standard app and back. The request's URL is this server's own origin and the path of
-// the request target: the Host header is passed on as a header to be checked, never used to build the URL
-// (a Host of `127.0.0.1:8787/mcp?` must not turn /mcp/readonly into /mcp). The body is handed over as a
-// stream, unread, so the app can refuse a request (busy, no token) before a byte of it is taken in.
+// node:http to the app and back, without a web Request until MCP needs one. The request's URL is this
+// server's own origin and the path of the request target: the Host header is passed on as a header to be
+// checked, never used to build the URL (a Host of `127.0.0.1:8787/mcp?` must not turn /mcp/readonly into
+// /mcp). The body is handed over unread, so the app can refuse a request (busy, no token) before a byte of
+// it is taken in.
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { BodyReader, Inbound } from "../core/http-app.js";
 
-export function toWebRequest(req: IncomingMessage, origin: string, signal: AbortSignal): Request {
-  const target = new URL(req.url ?? "/", "http://target.invalid");
-  const headers = new Headers();
-  for (const [name, values] of Object.entries(req.headersDistinct)) {
-    for (const value of values ?? []) headers.append(name, value);
-  }
+export function inboundFromNode(req: IncomingMessage, origin: string, signal: AbortSignal): Inbound {
   const method = req.method ?? "GET";
-  const hasBody = method !== "GET" && method !== "HEAD";
-  return new Request(`${origin}${target.pathname}${target.search}`, {
+  const url = `${origin}${targetOf(req.url ?? "/")}`;
+  return {
     method,
-    headers,
+    url,
     signal,
-    ...(hasBody ? { body: bodyStream(req), duplex: "half" } : {}),
-  } as RequestInit);
+    // Repeated values joined, as a web Request's headers give them: two Authorization headers are one
+    // malformed value, never the first of them.
+    header: (name) => req.headersDistinct[name]?.join(", ") ?? null,
+    body: () => (method === "GET" || method === "HEAD" ? null : bodyOf(req)),
+    forMcp: (deadline) => {
+      const headers = new Headers();
+      const raw = req.rawHeaders;
+      for (let i = 0; i + 1 < raw.length; i += 2) headers.append(raw[i] as string, raw[i + 1] as string);
+      return new Request(url, { method, headers, signal: deadline });
+    },
+  };
+}
+
+/** A plain origin-form target (`/mcp`, `/mcp/readonly?x=1`) is used as it is; anything else is resolved. */
+const PLAIN_TARGET = /^\/(?![/\\])[^\\#]*$/;
+
+/** The path and query of a request target, never its host: `//evil/mcp` is a path here, not an authority. */
+export function targetOf(url: string): string {
+  if (PLAIN_TARGET.test(url)) return url;
+  const target = new URL(url, "http://target.invalid");
+  return `${target.pathname}${target.search}`;
 }
 
 /**
- * The body as a web stream that reads only as fast as the app asks. Cancelling it (the app refused the
- * request midway) discards the rest instead of tearing down the connection: the answer still gets out, and
- * an answer marked `connection: close` ends the connection after it.
+ * The body, read only as fast as the app asks. Cancelling (the app refused the request midway) discards the
+ * rest instead of tearing down the connection: the answer still gets out, and an answer marked
+ * `connection: close` ends the connection after it.
  */
-function bodyStream(req: IncomingMessage): ReadableStream<Uint8Array> {
-  let open = true;
-  const stop = () => {
-    open = false;
-    req.removeAllListeners("data");
-    req.resume();
-  };
-  return new ReadableStream<Uint8Array>({
-    start(controller) {
-      req.pause();
-      req.on("data", (chunk: Buffer) => {
-        controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-        if ((controller.desiredSize ?? 0) <= 0) req.pause();
-      });
-      req.once("end", () => {
-        if (open) controller.close();
-        open = false;
-      });
-      req.on("error", (error) => {
-        if (open) controller.error(error);
-        open = false;
-      });
-    },
-    pull() {
+function bodyOf(req: IncomingMessage): BodyReader {
+  return {
+    read: () =>
+      new Promise((resolve, reject) => {
+        if (req.readableEnded) {
+          resolve({ done: true });
+          return;
+        }
+        const settle = () => {
+          req.off("readable", pull);
+          req.off("end", ended);
+          req.off("error", failed);
+          req.off("close", closed);
+        };
+        const pull = () => {
+          const chunk: Buffer | null = req.read();
+          if (chunk === null) return;
+          settle();
+          resolve({ done: false, value: chunk });
+        };
+        const ended = () => {
+          settle();
+          resolve({ done: true });
+        };
+        const failed = (error: Error) => {
+          settle();
+          reject(error);
+        };
+        const closed = () => {
+          settle();
+          if (req.complete) resolve({ done: true });
+          else reject(new Error("the client closed the connection before the body ended"));
+        };
+        req.on("readable", pull);
+        req.once("end", ended);
+        req.once("error", failed);
+        req.once("close", closed);
+        pull();
+      }),
+    cancel: async () => {
       req.resume();
     },
-    cancel: stop,
-  });
+  };
 }
 
-/** Writes the answer, streaming it with backpressure; stops when the client leaves. */
+/** Writes the answer: a JSON one whole, in one write with its length; a stream with backpressure until the client leaves. */
 export async function sendWebResponse(
   res: ServerResponse,
   response: Response,
   gone: AbortSignal,
 ): Promise<void> {
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string | number> = {};
   for (const [name, value] of response.headers) headers[name] = value;
   if (headers.connection === "close") res.shouldKeepAlive = false;
-  res.writeHead(response.status, headers);
   if (response.body === null) {
+    res.writeHead(response.status, headers);
     res.end();
     return;
   }
+  if (!String(headers["content-type"] ?? "").includes("text/event-stream")) {
+    // Already whole in memory: one buffer with its length goes out in one write, with no chunked framing.
+    let whole: Uint8Array;
+    try {
+      whole = new Uint8Array(await response.arrayBuffer());
+    } catch {
+      res.writeHead(500, { "content-type": "text/plain; charset=utf-8" });
+      res.end("Internal server error.\n");
+      return;
+    }
+    headers["content-length"] = whole.byteLength;
+    res.writeHead(response.status, headers);
+    res.end(whole);
+    return;
+  }
+  res.writeHead(response.status, headers);
   try {
     for await (const chunk of response.body) {
       if (gone.aborted) break;

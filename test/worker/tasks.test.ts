@@ -53,8 +53,12 @@ describe("tasks on the Worker", () => {
     expect(stored).not.toContain(TOKEN);
 
     await runDurableObjectAlarm(stubOf(taskId));
-    // Another Worker instance (a fresh createWorker, as another isolate would build) answers tasks/get.
+    // Another Worker instance (a fresh createWorker, as another isolate would build) answers tasks/get. The alarm
+    // may have begun on its own before the test ran it, so the task is followed until it ends.
     const later = rpcWith(URL_MCP, TOKEN, workerFetch(createWorker(), withTasks()));
+    await vi.waitFor(async () =>
+      expect((await later.call("tasks/get", { taskId })).result).toMatchObject({ status: "completed" }),
+    );
     const done = await later.call("tasks/get", { taskId });
     expect(done.result).toMatchObject({
       resultType: "complete",

@@ -1,6 +1,8 @@
 // A request body, read once and bounded before anything costly: its size, nesting depth and element count
 // while it streams in (a scan of the text that builds nothing), and only then JSON.parse. A body of 149,000
 // empty objects is refused after its first 10,000, neither read to the end nor parsed.
+import type { Inbound } from "./inbound.js";
+
 export const MAX_BODY_BYTES = 1024 * 1024;
 /** Deeper than any tool's arguments nest (the deepest is under 10 levels with the JSON-RPC envelope). */
 export const MAX_DEPTH = 32;
@@ -15,18 +17,18 @@ export type Body =
   | { kind: "malformed" }
   | { kind: "too_complex"; problem: string };
 
-export async function readBody(request: Request): Promise<Body> {
-  const declared = Number(request.headers.get("content-length") ?? "0");
+export async function readBody(request: Inbound): Promise<Body> {
+  const declared = Number(request.header("content-length") ?? "0");
   if (declared > MAX_BODY_BYTES) return { kind: "too_large" };
-  if (!request.body) return { kind: "malformed" };
-  const reader = request.body.getReader();
+  const reader = request.body();
+  if (!reader) return { kind: "malformed" };
   const decoder = new TextDecoder();
   const scan = new StructureScan();
   let size = 0;
   let text = "";
   for (;;) {
     const { done, value } = await reader.read();
-    if (done) break;
+    if (done || !value) break;
     size += value.byteLength;
     if (size > MAX_BODY_BYTES) {
       await reader.cancel().catch(() => {});

@@ -5,12 +5,12 @@ export const DEADLINE = Symbol("request deadline");
 export const GONE = Symbol("client gone");
 
 /**
- * Runs `handle` with a signal that aborts at the deadline or when `request` is aborted, and resolves with its
+ * Runs `handle` with a signal that aborts at the deadline or when `gone` (the client left) is, and resolves with its
  * answer, kept under the same deadline until the last byte when it streams. `release` runs once when the
  * exchange is over, however it ends.
  */
 export async function withinDeadline(
-  request: Request,
+  gone: AbortSignal,
   body: unknown,
   deadlineMs: number,
   handle: (signal: AbortSignal) => Promise<Response>,
@@ -28,15 +28,15 @@ export async function withinDeadline(
   const onAbort = () => {
     clearTimeout(timer);
     stop(GONE);
-    deadline.abort(request.signal.reason);
+    deadline.abort(gone.reason);
   };
-  request.signal?.addEventListener("abort", onAbort, { once: true });
+  gone.addEventListener("abort", onAbort, { once: true });
   let released = false;
   const done = () => {
     if (released) return;
     released = true;
     clearTimeout(timer);
-    request.signal?.removeEventListener("abort", onAbort);
+    gone.removeEventListener("abort", onAbort);
     release();
   };
   let response: Response | typeof DEADLINE | typeof GONE;

@@ -2,6 +2,7 @@
 // the Host check, the Origin check and the Worker's wrangler-dev rule alike. The Host header only ever
 // names a host: the endpoint a request reaches comes from its request target, never from here.
 import { isLoopbackHost } from "../../config/addresses.js";
+import type { Inbound } from "./inbound.js";
 
 export interface HostRules {
   /** Host names a Host header may name (lower case, IPv6 in brackets), plus every loopback name when `loopback`; absent accepts any. */
@@ -26,11 +27,11 @@ export function hostnameOf(host: string): string | undefined {
 }
 
 /** The Host a request names: its header, or where the runtime says it was sent when it has none. */
-export function requestHost(request: Request): string {
-  return request.headers.get("host") ?? new URL(request.url).host;
+export function requestHost(request: Inbound): string {
+  return request.header("host") ?? new URL(request.url).host;
 }
 
-export function checkHost(request: Request, rules: HostRules): HostVerdict {
+export function checkHost(request: Inbound, rules: HostRules): HostVerdict {
   const hostname = hostnameOf(requestHost(request));
   if (hostname === undefined) return { kind: "malformed" };
   const allowed = rules.allowedHosts;
@@ -39,8 +40,8 @@ export function checkHost(request: Request, rules: HostRules): HostVerdict {
   return { kind: "not-allowed" };
 }
 
-export function originAllowed(request: Request, rules: HostRules): boolean {
-  const origin = request.headers.get("origin");
+export function originAllowed(request: Inbound, rules: HostRules): boolean {
+  const origin = request.header("origin");
   if (origin === null) return true;
   if (origin === "null") return false;
   let parsed: URL;
