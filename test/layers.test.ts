@@ -91,3 +91,13 @@ describe("the floors of src/", () => {
     expect(crossings).toEqual([]);
   });
 });
+
+describe("the size of src/ files", () => {
+  it("no source file is over 300 lines: each answers one question", () => {
+    const long = files
+      .map((file) => ({ file, lines: readFileSync(join(SRC, file), "utf8").split("\n").length - 1 }))
+      .filter(({ lines }) => lines > 300)
+      .map(({ file, lines }) => `${file}: ${lines} lines`);
+    expect(long, "split the file by the questions it answers").toEqual([]);
+  });
+});

@@ -6,8 +6,9 @@ import { packFor, packsOf, type SandboxContext } from "./context.js";
 import { CertificateParseError, readPemCertificate } from "./der.js";
 import { fail } from "./failure.js";
 import { orderPack, setUniversal } from "./orders.js";
-import { DEFAULT_ACCOUNT, HAPPY_PATH, iso, type Pack, type Zone } from "./state.js";
+import { HAPPY_PATH, iso, type Pack, type Zone } from "./state.js";
 import { automaticJson, customCertificateJson, packJson, verificationJson } from "./views.js";
+import { listZones } from "./zones.js";
 
 export interface Answer {
   result: unknown;
@@ -56,51 +57,6 @@ const onePage = (result: unknown[], perPage: number) => ({
     total_pages: 1,
   },
 });
-
-function listZones({ ctx, query }: { ctx: SandboxContext; query: URLSearchParams }): Answer {
-  const page = Number(query.get("page") ?? 1);
-  const perPage = Number(query.get("per_page") ?? 20);
-  if (!Number.isInteger(page) || page < 1) throw fail(400, 1400, "page must be a whole number from 1");
-  if (!Number.isInteger(perPage) || perPage < 5 || perPage > 50)
-    throw fail(400, 1400, "per_page must be from 5 to 50");
-  const matches = nameMatcher(query.get("name"));
-  const account = query.get("account.id");
-  const all = [...ctx.zones.values()].filter(
-    (z) => matches(z.name) && (!account || (z.account ?? DEFAULT_ACCOUNT).id === account),
-  );
-  if (query.get("order") === "name") {
-    const sign = query.get("direction") === "desc" ? -1 : 1;
-    all.sort((a, b) => sign * (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  }
-  const slice = all.slice((page - 1) * perPage, page * perPage).map((z) => ({
-    id: z.id,
-    name: z.name,
-    status: "active",
-    plan: { name: `${z.plan} Website` },
-    account: z.account ?? DEFAULT_ACCOUNT,
-  }));
-  return {
-    result: slice,
-    resultInfo: {
-      page,
-      per_page: perPage,
-      count: slice.length,
-      total_count: all.length,
-      total_pages: Math.max(1, Math.ceil(all.length / perPage)),
-    },
-  };
-}
-
-/** The API's `name` filter: an exact name, or `contains:`, `starts_with:` or `ends_with:` a part of one. */
-function nameMatcher(filter: string | null): (name: string) => boolean {
-  if (!filter) return () => true;
-  const [, op, rest] = /^(contains|starts_with|ends_with|equal):(.*)$/.exec(filter) ?? [];
-  const part = (rest ?? filter).toLowerCase();
-  if (op === "contains") return (name) => name.includes(part);
-  if (op === "starts_with") return (name) => name.startsWith(part);
-  if (op === "ends_with") return (name) => name.endsWith(part);
-  return (name) => name === part;
-}
 
 function listPacks({ ctx, zone, query }: RouteCall): Answer {
   const status = query.get("status");
