@@ -11,8 +11,8 @@ export const APPROVAL_TOOLS: readonly string[] = TOOL_DEFINITIONS.filter(
 
 export function instructionsFor(options: { readOnly: boolean; sandbox: boolean }): string {
   const lines = [
-    "Cloudflare SSL/TLS for one zone at a time; every tool takes zone_id (32 hex chars), which find_zone gives for a domain name.",
-    "For any question about what is wrong, expiring or stuck, start with triage_certificates.",
+    "Cloudflare SSL/TLS: tools take zone_id (32 hex chars), which find_zone gives for a domain name.",
+    "For any question about what is wrong, expiring or stuck, start with triage_certificates; without zone_id it covers every zone.",
     "Pack ids come from list_certificate_packs (status all shows pending, failed and custom packs); custom certificate ids are the certificates of sni_custom/legacy_custom packs.",
     "Validation: get_certificate_pack or get_ssl_verification give the DNS/HTTP records to publish; update_ssl_verification_method changes the method; restart_certificate_pack_validation revives validation_timed_out packs.",
   ];
