@@ -6,6 +6,7 @@ import { packFor, packsOf, type SandboxContext } from "./context.js";
 import { CertificateParseError, readPemCertificate } from "./der.js";
 import { fail } from "./failure.js";
 import { orderPack, setUniversal } from "./orders.js";
+import { pageOf } from "./paging.js";
 import { HAPPY_PATH, iso, type Pack, type Zone } from "./state.js";
 import { automaticJson, customCertificateJson, packJson, verificationJson } from "./views.js";
 import { listZones } from "./zones.js";
@@ -64,23 +65,8 @@ function listPacks({ ctx, zone, query }: RouteCall): Answer {
   const deploy = query.get("deploy");
   if (deploy !== null && deploy !== "staging" && deploy !== "production")
     throw fail(400, 1400, "deploy must be staging or production");
-  const page = Number(query.get("page") ?? 1);
-  const perPage = Number(query.get("per_page") ?? 20);
-  if (!Number.isInteger(page) || page < 1) throw fail(400, 1400, "page must be a whole number from 1");
-  if (!Number.isInteger(perPage) || perPage < 5 || perPage > 50)
-    throw fail(400, 1400, "per_page must be from 5 to 50");
   const all = packsOf(ctx, zone).filter((p) => status === "all" || p.status === "active");
-  const slice = all.slice((page - 1) * perPage, page * perPage);
-  return {
-    result: slice.map((p) => packJson(zone, p)),
-    resultInfo: {
-      page,
-      per_page: perPage,
-      count: slice.length,
-      total_count: all.length,
-      total_pages: Math.max(1, Math.ceil(all.length / perPage)),
-    },
-  };
+  return pageOf(all, query, (p) => packJson(zone, p));
 }
 
 function setAutomatic({ ctx, zone, body }: RouteCall): Answer {

@@ -1,16 +1,11 @@
 // The sandbox's zone list, as GET /zones answers it: paged, filtered by account and by name (the API's
 // `contains:`, `starts_with:` and `ends_with:` forms), and ordered by name when asked.
 import type { SandboxContext } from "./context.js";
-import { fail } from "./failure.js";
+import { pageOf } from "./paging.js";
 import type { Answer } from "./routes.js";
 import { DEFAULT_ACCOUNT } from "./state.js";
 
 export function listZones({ ctx, query }: { ctx: SandboxContext; query: URLSearchParams }): Answer {
-  const page = Number(query.get("page") ?? 1);
-  const perPage = Number(query.get("per_page") ?? 20);
-  if (!Number.isInteger(page) || page < 1) throw fail(400, 1400, "page must be a whole number from 1");
-  if (!Number.isInteger(perPage) || perPage < 5 || perPage > 50)
-    throw fail(400, 1400, "per_page must be from 5 to 50");
   const matches = nameMatcher(query.get("name"));
   const account = query.get("account.id");
   const all = [...ctx.zones.values()].filter(
@@ -20,23 +15,13 @@ export function listZones({ ctx, query }: { ctx: SandboxContext; query: URLSearc
     const sign = query.get("direction") === "desc" ? -1 : 1;
     all.sort((a, b) => sign * (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
-  const slice = all.slice((page - 1) * perPage, page * perPage).map((z) => ({
+  return pageOf(all, query, (z) => ({
     id: z.id,
     name: z.name,
     status: "active",
     plan: { name: `${z.plan} Website` },
     account: z.account ?? DEFAULT_ACCOUNT,
   }));
-  return {
-    result: slice,
-    resultInfo: {
-      page,
-      per_page: perPage,
-      count: slice.length,
-      total_count: all.length,
-      total_pages: Math.max(1, Math.ceil(all.length / perPage)),
-    },
-  };
 }
 
 /** The API's `name` filter: an exact name, or `contains:`, `starts_with:` or `ends_with:` a part of one. */
