@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Browser, launch } from "puppeteer-core";
-import { describe } from "vitest";
+import { afterAll, beforeAll, describe } from "vitest";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export const HAVE_CHROMIUM = existsSync(CHROMIUM);
@@ -47,4 +47,17 @@ export function browserSuite(name: string, suite: () => void): void {
     { timeout: 60_000 },
     suite,
   );
+}
+
+/** Starts Chromium once for the suite it is called in and closes it after; the browser, once started. */
+export function useChromium(): () => Browser {
+  let chromium: Awaited<ReturnType<typeof startChromium>> | undefined;
+  beforeAll(async () => {
+    chromium = await startChromium();
+  }, 60_000);
+  afterAll(() => chromium?.close());
+  return () => {
+    if (!chromium) throw new Error("Chromium has not started");
+    return chromium.browser;
+  };
 }

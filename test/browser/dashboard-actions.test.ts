@@ -1,24 +1,14 @@
-// The dashboard's other actions in Chromium, through the host, against the built server's sandbox: restart
-// validation, change the method, order a pack, and the destructive zone actions, which show the server's plan
-// and send nothing until confirmed; the delete done by keyboard alone; a record's value copied.
-import type { Browser } from "puppeteer-core";
-import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
+import { afterEach, expect, it } from "vitest";
 import { idFor, DEMO_ZONE_ID as ZONE } from "../../src/sandbox/state.js";
-import { browserSuite, startChromium } from "./chromium.js";
+import { browserSuite, useChromium } from "./chromium.js";
 import { type OpenDashboard, openDashboard, textIn } from "./dashboard-host.js";
 
 const TIMED_OUT = idFor(ZONE, "pack", "advanced-timed-out");
 const EXPIRING = idFor(ZONE, "pack", "advanced-expiring");
 
 browserSuite("dashboard actions in Chromium", () => {
-  let chromium: Awaited<ReturnType<typeof startChromium>>;
-  let browser: Browser;
+  const browser = useChromium();
   let open: OpenDashboard | undefined;
-  beforeAll(async () => {
-    chromium = await startChromium();
-    browser = chromium.browser;
-  }, 60_000);
-  afterAll(() => chromium?.close());
   afterEach(async () => {
     await open?.close();
     open = undefined;
@@ -29,7 +19,7 @@ browserSuite("dashboard actions in Chromium", () => {
   const callsOf = (d: OpenDashboard, name: string) => d.calls.filter((c) => c.name === name);
 
   it("restarts validation, changes the method and orders a pack, each once, then shows the zone anew", async () => {
-    open = await openDashboard(browser, "triage_certificates", { zone_id: ZONE });
+    open = await openDashboard(browser(), "triage_certificates", { zone_id: ZONE });
     const d = open;
     await settled(d);
     const card = `article[data-pack-id="${TIMED_OUT}"]`;
@@ -67,7 +57,7 @@ browserSuite("dashboard actions in Chromium", () => {
   });
 
   it("shows the plan to disable Universal SSL and to re-prioritise, and sends neither when cancelled", async () => {
-    open = await openDashboard(browser, "list_certificate_packs", { zone_id: ZONE, status: "all" });
+    open = await openDashboard(browser(), "list_certificate_packs", { zone_id: ZONE, status: "all" });
     const d = open;
     await settled(d);
     for (const [button, tool] of [
@@ -93,7 +83,7 @@ browserSuite("dashboard actions in Chromium", () => {
   });
 
   it("deletes a pack by keyboard alone: Enter on Delete, the plan takes focus, Tab to Confirm, Enter", async () => {
-    open = await openDashboard(browser, "triage_certificates", { zone_id: ZONE });
+    open = await openDashboard(browser(), "triage_certificates", { zone_id: ZONE });
     const d = open;
     await settled(d);
     await d.view.focus(`article[data-pack-id="${EXPIRING}"] button.danger`);
@@ -108,8 +98,8 @@ browserSuite("dashboard actions in Chromium", () => {
   });
 
   it("copies a record's value to the clipboard", async () => {
-    const context = browser.defaultBrowserContext();
-    open = await openDashboard(browser, "triage_certificates", { zone_id: ZONE });
+    const context = browser().defaultBrowserContext();
+    open = await openDashboard(browser(), "triage_certificates", { zone_id: ZONE });
     const d = open;
     await context.overridePermissions(d.hostUrl, [
       "clipboard-read",

@@ -1,11 +1,6 @@
-// The dashboard in a real browser: headless Chromium loads the ui:// resource into a sandboxed iframe through
-// the official AppBridge, wired to the built server on its sandbox. The checks are what a person sees and
-// does: the zone, its packs, the findings and records; a delete that shows the plan and acts only once
-// confirmed; the host's theme. No request leaves the page and nothing is logged as an error.
-import type { Browser } from "puppeteer-core";
-import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
+import { afterEach, expect, it } from "vitest";
 import { FREE_ZONE_ID, idFor, DEMO_ZONE_ID as ZONE } from "../../src/sandbox/state.js";
-import { browserSuite, startChromium } from "./chromium.js";
+import { browserSuite, useChromium } from "./chromium.js";
 import { type OpenDashboard, openDashboard, textIn } from "./dashboard-host.js";
 
 const EXPIRING = idFor(ZONE, "pack", "advanced-expiring");
@@ -13,14 +8,8 @@ type Pack = { id: string; status: string; hosts: string[] };
 type Finding = { summary: string; next_action?: { publish?: { value: string }[] } };
 
 browserSuite("the dashboard in Chromium", () => {
-  let chromium: Awaited<ReturnType<typeof startChromium>>;
-  let browser: Browser;
+  const browser = useChromium();
   let open: OpenDashboard | undefined;
-  beforeAll(async () => {
-    chromium = await startChromium();
-    browser = chromium.browser;
-  }, 60_000);
-  afterAll(() => chromium?.close());
   afterEach(async () => {
     await open?.close();
     open = undefined;
@@ -43,7 +32,7 @@ browserSuite("the dashboard in Chromium", () => {
   }
 
   it("shows the zone from triage: every pack with its hosts and status, the findings and the records to publish", async () => {
-    open = await openDashboard(browser, "triage_certificates", { zone_id: ZONE });
+    open = await openDashboard(browser(), "triage_certificates", { zone_id: ZONE });
     const d = open;
     await d.view.waitForSelector("article.pack");
     // The zone by its apex (the host every pack covers) and its id.
@@ -74,7 +63,7 @@ browserSuite("the dashboard in Chromium", () => {
   });
 
   it("deletes a pack only after the plan was shown and confirmed in the view", async () => {
-    open = await openDashboard(browser, "list_certificate_packs", { zone_id: ZONE, status: "all" });
+    open = await openDashboard(browser(), "list_certificate_packs", { zone_id: ZONE, status: "all" });
     const d = open;
     const remove = `article[data-pack-id="${EXPIRING}"] button.danger`;
     await d.view.waitForSelector(remove);
@@ -115,7 +104,7 @@ browserSuite("the dashboard in Chromium", () => {
   });
 
   it("follows the host's theme and display mode, and names every control", async () => {
-    open = await openDashboard(browser, "triage_certificates", { zone_id: ZONE }, { theme: "dark" });
+    open = await openDashboard(browser(), "triage_certificates", { zone_id: ZONE }, { theme: "dark" });
     const d = open;
     await d.view.waitForSelector("article.pack");
     const background = () => d.view.$eval("body", (b) => getComputedStyle(b).backgroundColor);
@@ -157,7 +146,7 @@ browserSuite("the dashboard in Chromium", () => {
   });
 
   it("takes the host's style variables, and tells the host its height", async () => {
-    open = await openDashboard(browser, "triage_certificates", { zone_id: ZONE });
+    open = await openDashboard(browser(), "triage_certificates", { zone_id: ZONE });
     const d = open;
     await d.view.waitForSelector("article.pack");
     await d.page.evaluate(() =>
@@ -178,7 +167,7 @@ browserSuite("the dashboard in Chromium", () => {
 
   it("says what went wrong when a tool fails, in words from the server", async () => {
     const unknown = "0".repeat(32);
-    open = await openDashboard(browser, "triage_certificates", { zone_id: unknown });
+    open = await openDashboard(browser(), "triage_certificates", { zone_id: unknown });
     const d = open;
     const failed = await d.callTool("triage_certificates", { zone_id: unknown });
     expect(failed.isError).toBe(true);
@@ -195,7 +184,7 @@ browserSuite("the dashboard in Chromium", () => {
       content: [{ type: "text" as const, text: "fleet" }],
       structuredContent: { zones: zoneResults },
     });
-    open = await openDashboard(browser, "triage_certificates", { zone_id: FREE_ZONE_ID }, {}, (free) =>
+    open = await openDashboard(browser(), "triage_certificates", { zone_id: FREE_ZONE_ID }, {}, (free) =>
       fleet([
         { zone_id: ZONE, name: "example.com", healthy: false, counts: { high: 2 } },
         { zone_id: FREE_ZONE_ID, name: "example.net", ...(free.structuredContent as object) },
@@ -219,7 +208,7 @@ browserSuite("the dashboard in Chromium", () => {
   });
 
   it("takes messages from its host only: a sibling frame's forged tool result is ignored", async () => {
-    open = await openDashboard(browser, "triage_certificates", { zone_id: ZONE });
+    open = await openDashboard(browser(), "triage_certificates", { zone_id: ZONE });
     const d = open;
     await d.view.waitForSelector("article.pack");
     await d.page.evaluate(() => {
@@ -250,7 +239,7 @@ browserSuite("the dashboard in Chromium", () => {
   });
 
   it("would see it if the view logged an error or tried to reach out (the harness's own check)", async () => {
-    open = await openDashboard(browser, "triage_certificates", { zone_id: ZONE });
+    open = await openDashboard(browser(), "triage_certificates", { zone_id: ZONE });
     const d = open;
     await d.view.waitForSelector("article.pack");
     await d.view.evaluate(() => {
