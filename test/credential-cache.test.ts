@@ -64,8 +64,11 @@ describe("the credential cache", () => {
       userAgent: "test",
       send: async (request) => {
         sent.push(request);
-        const body = new TextEncoder().encode('{"success":true,"errors":[],"messages":[],"result":{}}');
-        return { status: 200, header: () => undefined, body: [body], discard: () => {} };
+        const envelope = new TextEncoder().encode('{"success":true,"errors":[],"messages":[],"result":{}}');
+        async function* body() {
+          yield envelope;
+        }
+        return { status: 200, header: () => undefined, body: body(), discard: () => {} };
       },
     };
     const budgets = new RateBudgets({ requests: 1_000, windowMs: 60_000 });
