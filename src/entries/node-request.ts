@@ -21,7 +21,7 @@ export function inboundFromNode(req: IncomingMessage, origin: string, signal: Ab
       const headers = new Headers();
       const raw = req.rawHeaders;
       for (let i = 0; i + 1 < raw.length; i += 2) headers.append(raw[i] as string, raw[i + 1] as string);
-      return new Request(url, { method, headers, signal: deadline });
+      return new Request(url, { method, headers, ...(deadline && { signal: deadline }) });
     },
   };
 }
