@@ -2,7 +2,7 @@
 // Worker (`fetch`, from a web Request): one route table and one short pipeline every request passes, in
 // order, before MCP sees it (Host, route, Origin, method, the in-flight cap, bearer, body, read-only,
 // deadline), then one MCP server built for the caller that request names. Nothing here is kept between
-// requests but the sender's pool and the rate budgets.
+// requests but the sender's pool, the rate budgets and what identity.ts keeps per credential digest.
 import { createMcpHandler, type Server } from "@modelcontextprotocol/server";
 import type { ApprovalSigner } from "./approval.js";
 import { jsonRpcError, text } from "./http/answers.js";
