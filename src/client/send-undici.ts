@@ -15,7 +15,7 @@ export interface UndiciSender {
 const NEVER_SENT = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "UND_ERR_CONNECT_TIMEOUT"]);
 
 export function undiciSender(
-  options: { keepAliveTimeoutMs?: number; connectTimeoutMs?: number } = {},
+  options: { keepAliveTimeoutMs?: number; connectTimeoutMs?: number; connections?: number } = {},
 ): UndiciSender {
   let agent: Agent | undefined;
   let undici: Promise<typeof import("undici")> | undefined;
@@ -26,7 +26,9 @@ export function undiciSender(
     const module = (loaded as unknown as { default?: typeof loaded }).default ?? loaded;
     agent ??= new module.Agent({
       keepAliveTimeout: options.keepAliveTimeoutMs ?? 30_000,
-      connections: 16,
+      // As many as the HTTP server serves requests at once by default (64): with fewer, calls wait in
+      // undici's queue, whose upkeep cost about a sixth of a call's CPU at 64 callers (BENCHMARKS.md).
+      connections: options.connections ?? 64,
       connect: { timeout: options.connectTimeoutMs ?? 10_000 },
     });
     return { agent, request: module.request };

@@ -2,14 +2,14 @@
 // Worker (`fetch`, from a web Request): one route table and one short pipeline every request passes, in
 // order, before MCP sees it (Host, route, Origin, method, the in-flight cap, bearer, body, read-only,
 // deadline), then one MCP server built for the caller that request names. Nothing here is kept between
-// requests but the sender's pool and the rate budgets.
+// requests but the sender's pool, the rate budgets and what identity.ts keeps per credential digest.
 import { createMcpHandler, type Server } from "@modelcontextprotocol/server";
 import type { ApprovalSigner } from "./approval.js";
 import { jsonRpcError, text } from "./http/answers.js";
 import { bearerToken } from "./http/bearer.js";
 import { MAX_BODY_BYTES, readBody } from "./http/body.js";
 import { withinDeadline } from "./http/deadline.js";
-import { servedAsLegacy } from "./http/era.js";
+import { servedAsLegacyBy } from "./http/era.js";
 import { checkHost, type HostRules, originAllowed } from "./http/host.js";
 import { type Inbound, inboundOf } from "./http/inbound.js";
 import { headerNarrowsToReadOnly } from "./http/read-only.js";
@@ -174,10 +174,17 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
       body.json,
       deadlineMs,
       async (signal) => {
-        // Both paths take the parsed body; the modern one stops the call on its request's signal.
+        // Both paths take the parsed body. The modern one stops the call on its request's signal; the 2025
+        // transport never reads its request's signal (the exchange ends on `signal` itself), so its request
+        // follows none.
+        let unsignalled: Request | undefined;
+        const plain = () => {
+          unsignalled ??= request.forMcp();
+          return unsignalled;
+        };
+        if (await servedAsLegacyBy(request.header("mcp-protocol-version"), body.json, plain))
+          return serveLegacy(serverFor(caller), plain(), signal, { parsedBody: body.json });
         const inner = request.forMcp(signal);
-        if (await servedAsLegacy(inner, body.json))
-          return serveLegacy(serverFor(caller), inner, signal, { parsedBody: body.json });
         callers.set(inner, caller);
         return mcp.fetch(inner, { parsedBody: body.json });
       },

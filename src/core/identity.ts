@@ -1,6 +1,7 @@
 // Who is calling, for one request or one stdio connection: the credentials, the redactor that hides them,
-// the one-way id approvals are bound to, and the rate budget of that credential. Built per caller; a server
-// built for one caller never holds another's.
+// the one-way id approvals are bound to, and the rate budget of that credential. A server built for one
+// caller never holds another's. The client holds nothing of a request (its deadline and signal come with each
+// call), so one is kept per credential, backend settings and budgets, and built again for none of them.
 import { type ClientOptions, CloudflareClient, type Credentials } from "../client/cloudflare.js";
 import type { RateBudgets } from "../client/rate-limit.js";
 import { CredentialCache } from "./credential-cache.js";
@@ -16,15 +17,21 @@ export async function callerScope(
   budgets: RateBudgets,
   settings: ClientSettings,
 ): Promise<CallerScope> {
-  const { credentialId: id, redactor } = credentialParts.partsFor(credentials);
-  return {
-    credentialId: id,
-    redactor,
-    client: new CloudflareClient({
+  const { credentialId: id, redactor, clients } = credentialParts.partsFor(credentials);
+  let bySettings = clients.get(settings);
+  if (!bySettings) {
+    bySettings = new WeakMap();
+    clients.set(settings, bySettings);
+  }
+  let client = bySettings.get(budgets);
+  if (!client) {
+    client = new CloudflareClient({
       ...settings,
       credentials,
       limiter: budgets.for(id),
       redact: redactor.text,
-    }),
-  };
+    });
+    bySettings.set(budgets, client);
+  }
+  return { credentialId: id, redactor, client };
 }

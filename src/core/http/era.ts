@@ -12,9 +12,18 @@ const FIRST_MODERN_REVISION = "2026-07-28";
 const REQUEST_KEYS = new Set(["jsonrpc", "id", "method", "params"]);
 
 export async function servedAsLegacy(request: Request, body: unknown): Promise<boolean> {
+  return servedAsLegacyBy(request.headers.get("mcp-protocol-version"), body, () => request);
+}
+
+/** The same verdict, with the web Request the SDK's classifier reads built only when it is asked. */
+export async function servedAsLegacyBy(
+  revisionHeader: string | null,
+  body: unknown,
+  request: () => Request,
+): Promise<boolean> {
   if (claimsEnvelope(body)) return false;
-  if (plainLegacyRequest(body, request.headers.get("mcp-protocol-version"))) return true;
-  return isLegacyRequest(request, body);
+  if (plainLegacyRequest(body, revisionHeader)) return true;
+  return isLegacyRequest(request(), body);
 }
 
 /**

@@ -1,7 +1,7 @@
 // A request as the pipeline reads it: method, URL, single headers, a body read only on demand, and the
 // signal of the client leaving. A web Request is one (the Worker); a runtime without one at hand (node:http)
 // gives its own, so that nothing is built for a request the pipeline refuses, and the only web Request a
-// call costs is the one MCP is handed: headers, no body, the deadline's signal.
+// call costs is the one MCP is handed: headers, no body, and the deadline's signal when MCP reads it.
 
 /** The body's bytes as they arrive; `cancel` discards the rest without tearing the connection down. */
 export interface BodyReader {
@@ -19,8 +19,11 @@ export interface Inbound {
   header(name: string): string | null;
   /** The body's reader, taken once; null when the request has none. */
   body(): BodyReader | null;
-  /** The request MCP is given: this one's URL and headers, no body, ended by `signal`. */
-  forMcp(signal: AbortSignal): Request;
+  /**
+   * The request MCP is given: this one's URL and headers, no body, ended by `signal` when one is given (a
+   * Request that follows a signal costs a controller and listeners of its own: none is given where unread).
+   */
+  forMcp(signal?: AbortSignal): Request;
 }
 
 export function inboundOf(request: Request): Inbound {
@@ -30,6 +33,7 @@ export function inboundOf(request: Request): Inbound {
     signal: request.signal,
     header: (name) => request.headers.get(name),
     body: () => request.body?.getReader() ?? null,
-    forMcp: (signal) => new Request(request.url, { method: "POST", headers: request.headers, signal }),
+    forMcp: (signal) =>
+      new Request(request.url, { method: "POST", headers: request.headers, ...(signal && { signal }) }),
   };
 }
